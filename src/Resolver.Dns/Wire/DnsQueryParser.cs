@@ -35,6 +35,14 @@ public static class DnsQueryParser
         }
 
         var questionEnd = reader.Position;
+
+        // Nothing precedes the question but the header, so a compression pointer there is never legitimate.
+        if (questionEnd - 4 - DnsHeader.Size != nameLength)
+        {
+            query = new DnsQuery(id, flags, 0, 0, 0, 0, default);
+            return DnsParseStatus.Malformed;
+        }
+
         var opcodeIsQuery = DnsHeader.GetOpcode(flags) == 0;
         if (!TryFindOpt(packet, ref reader, out var edns))
         {

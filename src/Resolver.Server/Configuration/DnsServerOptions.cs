@@ -1,0 +1,30 @@
+namespace Resolver.Server.Configuration;
+
+/// <summary>
+/// Settings of the DNS server, bound from the <c>Resolver</c> configuration section. Every setting has a
+/// default that works; lists left empty get their defaults in <see cref="DnsServerOptionsSetup"/>.
+/// </summary>
+public sealed class DnsServerOptions
+{
+    public const string SectionName = "Resolver";
+
+    public const string DefaultListen = "127.0.0.1:5353";
+
+    /// <summary>Addresses to serve on, UDP and TCP both (<c>ADDR:PORT</c>, <c>[V6]:PORT</c>; port 0 picks a free one).</summary>
+    public List<string> Listen { get; set; } = [];
+
+    /// <summary>Upstream servers (<c>ADDR[:PORT]</c>); empty means the system's nameservers.</summary>
+    public List<string> Upstreams { get; set; } = [];
+
+    /// <summary>Where the system's nameservers are read from when <see cref="Upstreams"/> is empty.</summary>
+    public string NameserverFile { get; set; } = "/etc/resolv.conf";
+
+    /// <summary>How long a stop waits for in-flight queries to be answered.</summary>
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    public UdpListenerOptions Udp { get; set; } = new();
+
+    public TcpListenerOptions Tcp { get; set; } = new();
+
+    public UpstreamOptions Upstream { get; set; } = new();
+}

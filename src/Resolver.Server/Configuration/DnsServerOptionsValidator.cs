@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+
+namespace Resolver.Server.Configuration;
+
+/// <summary>Checks every setting at start and names the setting and the fix in each message.</summary>
+public sealed class DnsServerOptionsValidator : IValidateOptions<DnsServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DnsServerOptions options)
+    {
+        var errors = new List<string>();
+        foreach (var listen in options.Listen)
+        {
+            if (!EndpointParser.TryParse(listen, SystemNameservers.DnsPort, out _, out var error))
+            {
+                errors.Add($"Resolver:Listen (--listen) {error}");
+            }
+        }
+
+        if (options.Upstreams.Count == 0)
+        {
+            errors.Add($"Resolver:Upstreams (--upstream): no upstream server; give one with --upstream ADDR[:PORT] ({options.NameserverFile} named none that is not this resolver itself)");
+        }
+
+        if (options.Upstreams.Count > 64)
+        {
+            errors.Add("Resolver:Upstreams (--upstream): at most 64 upstream servers");
+        }
+
+        foreach (var upstream in options.Upstreams)
+        {
+            if (!EndpointParser.TryParse(upstream, SystemNameservers.DnsPort, out var endPoint, out var error))
+            {
+                errors.Add($"Resolver:Upstreams (--upstream) {error}");
+            }
+            else if (endPoint.Port == 0)
+            {
+                errors.Add($"Resolver:Upstreams (--upstream) '{upstream}': port 0 is not a server port");
+            }
+        }
+
+        Check(errors, options.ShutdownDrainTimeout > TimeSpan.Zero, "Resolver:ShutdownDrainTimeout must be positive");
+        var udp = options.Udp;
+        Check(errors, udp.ReceiveLoops is >= 0 and <= 256, "Resolver:Udp:ReceiveLoops must be 0 (one per core) to 256");
+        Check(errors, udp.MaxResponseSize is >= 512 and <= 65535, "Resolver:Udp:MaxResponseSize must be 512-65535");
+        Check(errors, udp.SocketReceiveBufferBytes >= 0, "Resolver:Udp:SocketReceiveBufferBytes must not be negative");
+        var tcp = options.Tcp;
+        Check(errors, tcp.IdleTimeout > TimeSpan.Zero, "Resolver:Tcp:IdleTimeout must be positive");
+        Check(errors, tcp.ReadTimeout > TimeSpan.Zero, "Resolver:Tcp:ReadTimeout must be positive");
+        Check(errors, tcp.WriteTimeout > TimeSpan.Zero, "Resolver:Tcp:WriteTimeout must be positive");
+        Check(errors, tcp.MaxConnections >= 1, "Resolver:Tcp:MaxConnections must be at least 1");
+        Check(errors, tcp.MaxInFlightPerConnection is >= 1 and <= 1024, "Resolver:Tcp:MaxInFlightPerConnection must be 1-1024");
+        var upstreamOptions = options.Upstream;
+        Check(errors, upstreamOptions.QueryTimeout > TimeSpan.Zero, "Resolver:Upstream:QueryTimeout must be positive");
+        Check(errors, upstreamOptions.AttemptTimeout > TimeSpan.Zero && upstreamOptions.AttemptTimeout <= upstreamOptions.QueryTimeout, "Resolver:Upstream:AttemptTimeout must be positive and at most QueryTimeout");
+        Check(errors, upstreamOptions.MaxAttempts is >= 1 and <= 16, "Resolver:Upstream:MaxAttempts must be 1-16");
+        Check(errors, upstreamOptions.SocketsPerUpstream is >= 1 and <= 256, "Resolver:Upstream:SocketsPerUpstream must be 1-256");
+        Check(errors, upstreamOptions.FailureThreshold >= 1, "Resolver:Upstream:FailureThreshold must be at least 1");
+        Check(errors, upstreamOptions.DownBackoff >= TimeSpan.Zero, "Resolver:Upstream:DownBackoff must not be negative");
+        Check(errors, upstreamOptions.MaxIdleTcpConnections >= 0, "Resolver:Upstream:MaxIdleTcpConnections must not be negative");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Check(List<string> errors, bool condition, string message)
+    {
+        if (!condition)
+        {
+            errors.Add(message);
+        }
+    }
+}

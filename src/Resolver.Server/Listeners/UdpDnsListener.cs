@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Resolver.Server.Pipeline;
+
+namespace Resolver.Server.Listeners;
+
+/// <summary>
+/// Serves DNS over UDP on one address with several receive loops. On Linux each loop has its own
+/// SO_REUSEPORT socket so the kernel spreads clients over them without a shared queue; elsewhere the
+/// loops share one socket.
+/// </summary>
+public sealed class UdpDnsListener : IDisposable
+{
+    private const int SolSocket = 1;
+    private const int SoReusePort = 15;
+
+    private readonly UdpListenerSocket[] _sockets;
+    private readonly List<Task> _loops = [];
+    private readonly CancellationTokenSource _stopping = new();
+
+    private UdpDnsListener(IPEndPoint boundEndPoint, UdpListenerSocket[] sockets)
+    {
+        LocalEndPoint = boundEndPoint;
+        _sockets = sockets;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Binds <paramref name="loops"/> sockets; port 0 binds the first to a free port and the rest to the same.</summary>
+    public static UdpDnsListener Bind(IPEndPoint endPoint, int loops, int receiveBufferBytes, QueryPipeline pipeline, ILogger logger)
+    {
+        var reusePort = OperatingSystem.IsLinux();
+        var socketCount = reusePort ? loops : 1;
+        var sockets = new List<Socket>(socketCount);
+        try
+        {
+            var bound = endPoint;
+            for (var i = 0; i < socketCount; i++)
+            {
+                var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                sockets.Add(socket);
+                if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    socket.DualMode = false;
+                }
+
+                if (reusePort)
+                {
+                    Span<byte> one = [1, 0, 0, 0];
+                    socket.SetRawSocketOption(SolSocket, SoReusePort, one);
+                }
+
+                TrySetReceiveBuffer(socket, receiveBufferBytes);
+                socket.Bind(bound);
+                bound = (IPEndPoint)socket.LocalEndPoint!;
+            }
+
+            var listenerSockets = new UdpListenerSocket[sockets.Count];
+            for (var i = 0; i < sockets.Count; i++)
+            {
+                listenerSockets[i] = new UdpListenerSocket(sockets[i], pipeline, logger);
+            }
+
+            var listener = new UdpDnsListener(bound, listenerSockets);
+            for (var loop = 0; loop < loops; loop++)
+            {
+                var socket = listenerSockets[loop % listenerSockets.Length];
+                listener._loops.Add(Task.Run(() => socket.ReceiveLoopAsync(listener._stopping.Token)));
+            }
+
+            return listener;
+        }
+        catch
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    public long SendErrors
+    {
+        get
+        {
+            long total = 0;
+            foreach (var socket in _sockets)
+            {
+                total += Interlocked.Read(ref socket.SendErrors);
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Stops receiving; the sockets stay open so that queries in flight can still be answered.</summary>
+    public async Task StopReceivingAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private static void TrySetReceiveBuffer(Socket socket, int bytes)
+    {
+        if (bytes <= 0)
+        {
+            return;
+        }
+
+        try
+        {
+            socket.ReceiveBufferSize = bytes;
+        }
+        catch (SocketException)
+        {
+            // The kernel's limit applies; the default buffer still works.
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Resolver.Server.Pipeline;
+
+public enum DnsTransport
+{
+    Udp,
+    Tcp,
+}

@@ -1,0 +1,7 @@
+namespace Resolver.Cli;
+
+public enum LogFormat
+{
+    Text,
+    Json,
+}

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Resolver.Hosting;
+using Resolver.Server.Configuration;
+using Serilog.Events;
+
+namespace Resolver.Cli;
+
+/// <summary>
+/// The command line: <c>resolver [serve] [options]</c>. The root command serves too, so the common case
+/// needs no subcommand; later subcommands (check, detect, export) hang off the root.
+/// </summary>
+public static class ResolverCommandLine
+{
+    public const int ExitOk = 0;
+    public const int ExitFailure = 1;
+    public const int ExitInvalidConfiguration = 2;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("DNS forwarding resolver with a rule-group DNS firewall (Route 53 Resolver DNS Firewall semantics).");
+        var serveOptions = new ServeOptions();
+        serveOptions.AddTo(root);
+        root.SetAction((parseResult, cancellationToken) => ServeAsync(serveOptions.Read(parseResult), cancellationToken));
+
+        var serve = new Command("serve", "Run the resolver (the default when no command is given).");
+        var serveCommandOptions = new ServeOptions();
+        serveCommandOptions.AddTo(serve);
+        serve.SetAction((parseResult, cancellationToken) => ServeAsync(serveCommandOptions.Read(parseResult), cancellationToken));
+        root.Add(serve);
+        return root;
+    }
+
+    public static async Task<int> ServeAsync(ServeSettings settings, CancellationToken cancellationToken)
+    {
+        IHost host;
+        try
+        {
+            host = ResolverHostFactory.Create(settings);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or FileNotFoundException or FormatException)
+        {
+            await Console.Error.WriteLineAsync($"resolver: invalid configuration: {exception.Message}").ConfigureAwait(false);
+            return ExitInvalidConfiguration;
+        }
+
+        using (host)
+        {
+            try
+            {
+                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                return ExitOk;
+            }
+            catch (OptionsValidationException exception)
+            {
+                await Console.Error.WriteLineAsync("resolver: invalid configuration:").ConfigureAwait(false);
+                foreach (var failure in exception.Failures)
+                {
+                    await Console.Error.WriteLineAsync($"  - {failure}").ConfigureAwait(false);
+                }
+
+                return ExitInvalidConfiguration;
+            }
+            catch (InvalidOperationException exception) when (exception.InnerException is System.Net.Sockets.SocketException)
+            {
+                await Console.Error.WriteLineAsync($"resolver: {exception.Message}").ConfigureAwait(false);
+                return ExitFailure;
+            }
+        }
+    }
+
+    /// <summary>The options of the serve command; one instance per command that carries them.</summary>
+    private sealed class ServeOptions
+    {
+        private readonly Option<string[]> _listen = new("--listen", "-l")
+        {
+            Description = $"Address to serve DNS on, UDP and TCP; repeatable [default: {DnsServerOptions.DefaultListen}]",
+            HelpName = "ADDR:PORT",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
+        private readonly Option<string[]> _upstream = new("--upstream", "-u")
+        {
+            Description = "Upstream DNS server, port 53 if omitted; repeatable [default: the nameservers of /etc/resolv.conf, minus this resolver's own addresses]",
+            HelpName = "ADDR[:PORT]",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
+        private readonly Option<string> _rulesets = new("--rulesets")
+        {
+            Description = "Folder of firewall ruleset files [default: ./rulesets]",
+            HelpName = "DIR",
+        };
+
+        private readonly Option<bool> _tcpOnly = new("--upstream-tcp-only")
+        {
+            Description = "Forward every query to the upstreams over TCP [default: false]",
+        };
+
+        private readonly Option<string> _config = new("--config")
+        {
+            Description = "Extra JSON settings file, layered over appsettings.json [default: none]",
+            HelpName = "FILE",
+        };
+
+        private readonly Option<LogEventLevel> _logLevel = new("--log-level")
+        {
+            Description = "Lowest level logged: Verbose, Debug, Information, Warning, Error, Fatal",
+            DefaultValueFactory = _ => LogEventLevel.Information,
+            HelpName = "LEVEL",
+        };
+
+        private readonly Option<LogFormat> _logFormat = new("--log-format")
+        {
+            Description = "Log output: text, or json (compact JSON lines)",
+            DefaultValueFactory = _ => LogFormat.Text,
+            HelpName = "text|json",
+        };
+
+        public void AddTo(Command command)
+        {
+            command.Add(_listen);
+            command.Add(_upstream);
+            command.Add(_rulesets);
+            command.Add(_tcpOnly);
+            command.Add(_config);
+            command.Add(_logLevel);
+            command.Add(_logFormat);
+        }
+
+        public ServeSettings Read(ParseResult result) => new()
+        {
+            Listen = result.GetValue(_listen) ?? [],
+            Upstreams = result.GetValue(_upstream) ?? [],
+            Rulesets = result.GetValue(_rulesets),
+            UpstreamTcpOnly = result.GetValue(_tcpOnly),
+            ConfigFile = result.GetValue(_config),
+            LogLevel = result.GetValue(_logLevel),
+            LogFormat = result.GetValue(_logFormat),
+        };
+    }
+}

@@ -1,0 +1,59 @@
+using Resolver.Server.Configuration;
+using Serilog.Events;
+
+namespace Resolver.Cli;
+
+/// <summary>What the command line says for <c>serve</c>, before it is layered over the configuration.</summary>
+public sealed class ServeSettings
+{
+    public IReadOnlyList<string> Listen { get; init; } = [];
+
+    public IReadOnlyList<string> Upstreams { get; init; } = [];
+
+    public string? Rulesets { get; init; }
+
+    public string? ConfigFile { get; init; }
+
+    public bool UpstreamTcpOnly { get; init; }
+
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>
+    /// Scalar settings given on the command line, as configuration keys layered over files and
+    /// environment. Lists are not here: see <see cref="ApplyTo"/>.
+    /// </summary>
+    public Dictionary<string, string?> ToConfigurationOverrides()
+    {
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (Rulesets is not null)
+        {
+            overrides["Resolver:Rulesets"] = Rulesets;
+        }
+
+        if (UpstreamTcpOnly)
+        {
+            overrides["Resolver:Upstream:TcpOnly"] = "true";
+        }
+
+        return overrides;
+    }
+
+    /// <summary>
+    /// Lists given on the command line replace the configured lists whole; configuration layering would
+    /// merge them entry by entry, so "--listen X" would not remove a configured second address.
+    /// </summary>
+    public void ApplyTo(DnsServerOptions options)
+    {
+        if (Listen.Count > 0)
+        {
+            options.Listen = [.. Listen];
+        }
+
+        if (Upstreams.Count > 0)
+        {
+            options.Upstreams = [.. Upstreams];
+        }
+    }
+}

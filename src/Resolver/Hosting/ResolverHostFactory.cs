@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Resolver.Cli;
+using Resolver.Server.Configuration;
+using Resolver.Server.Hosting;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Resolver.Hosting;
+
+/// <summary>
+/// Builds the resolver's host: configuration from appsettings.json (beside the binary), an optional
+/// extra file, environment variables (RESOLVER__SECTION__KEY) and the command line, in rising order.
+/// </summary>
+public static class ResolverHostFactory
+{
+    public static IHost Create(ServeSettings settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = false,
+        });
+
+        if (settings.ConfigFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(settings.ConfigFile), optional: false, reloadOnChange: false);
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings.ToConfigurationOverrides());
+        builder.Services.AddSerilog(CreateLogger(settings, builder.Configuration), dispose: true);
+        builder.Services.AddDnsServer(builder.Configuration);
+        builder.Services.Configure<DnsServerOptions>(settings.ApplyTo);
+        return builder.Build();
+    }
+
+    private static Serilog.Core.Logger CreateLogger(ServeSettings settings, IConfiguration configuration)
+    {
+        var logger = new LoggerConfiguration()
+            .ReadFrom.Configuration(configuration)
+            .MinimumLevel.Is(settings.LogLevel)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .Enrich.FromLogContext();
+        logger = settings.LogFormat == LogFormat.Json
+            ? logger.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: null)
+            : logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        return logger.CreateLogger();
+    }
+}

@@ -1,0 +1,3 @@
+using Resolver.Cli;
+
+return await ResolverCommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
