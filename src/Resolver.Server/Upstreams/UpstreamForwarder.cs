@@ -30,6 +30,7 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
     private IUpstreamCompletion? _completion;
     private long _mismatchedReplies;
     private int _started;
+    private int _disposed;
 
     public UpstreamForwarder(ResolvedServerEndpoints endpoints, IOptions<DnsServerOptions> options, ILogger<UpstreamForwarder> logger)
     {
@@ -116,6 +117,12 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
     /// <summary>Stops receiving and answers SERVFAIL to whatever is still in flight.</summary>
     public async ValueTask DisposeAsync()
     {
+        // The hosted service stops the forwarder first; the container disposes it again at the end.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         var leftovers = new List<QueryContext>();
         foreach (var upstream in _upstreams)

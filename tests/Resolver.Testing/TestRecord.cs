@@ -1,0 +1,3 @@
+namespace Resolver.Testing;
+
+public sealed record TestRecord(ushort Type, uint Ttl, byte[] Data);
