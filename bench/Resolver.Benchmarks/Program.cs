@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Resolver.Benchmarks.WireBenchmarks).Assembly).Run(args);
