@@ -16,8 +16,7 @@ public sealed class UdpDnsListener : IDisposable
     private const int SoReusePort = 15;
 
     private readonly UdpListenerSocket[] _sockets;
-    private readonly List<Task> _loops = [];
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Thread> _loops = [];
 
     private UdpDnsListener(IPEndPoint boundEndPoint, UdpListenerSocket[] sockets)
     {
@@ -66,7 +65,9 @@ public sealed class UdpDnsListener : IDisposable
             for (var loop = 0; loop < loops; loop++)
             {
                 var socket = listenerSockets[loop % listenerSockets.Length];
-                listener._loops.Add(Task.Run(() => socket.ReceiveLoopAsync(listener._stopping.Token)));
+                var thread = new Thread(socket.ReceiveLoop) { IsBackground = true, Name = $"dns-udp-{bound.Port}-{loop}" };
+                listener._loops.Add(thread);
+                thread.Start();
             }
 
             return listener;
@@ -97,21 +98,29 @@ public sealed class UdpDnsListener : IDisposable
     }
 
     /// <summary>Stops receiving; the sockets stay open so that queries in flight can still be answered.</summary>
-    public async Task StopReceivingAsync()
+    public Task StopReceivingAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_loops).ConfigureAwait(false);
+        foreach (var socket in _sockets)
+        {
+            socket.StopReceiving();
+        }
+
+        return Task.Run(() =>
+        {
+            foreach (var thread in _loops)
+            {
+                thread.Join(TimeSpan.FromSeconds(5));
+            }
+        });
     }
 
     public void Dispose()
     {
-        _stopping.Cancel();
         foreach (var socket in _sockets)
         {
+            socket.StopReceiving();
             socket.Dispose();
         }
-
-        _stopping.Dispose();
     }
 
     private static void TrySetReceiveBuffer(Socket socket, int bytes)

@@ -15,6 +15,7 @@ internal sealed partial class UdpListenerSocket : IDnsResponseSink, IDisposable
     private readonly Socket _socket;
     private readonly QueryPipeline _pipeline;
     private readonly ILogger _logger;
+    private bool _stopping;
 
     public UdpListenerSocket(Socket socket, QueryPipeline pipeline, ILogger logger)
     {
@@ -25,21 +26,22 @@ internal sealed partial class UdpListenerSocket : IDnsResponseSink, IDisposable
 
     public long SendErrors;
 
-    public async Task ReceiveLoopAsync(CancellationToken stopping)
+    /// <summary>
+    /// Receives until <see cref="StopReceiving"/>. Runs on a dedicated thread with blocking receives: a
+    /// socket that never saw an async operation stays in blocking mode, so each packet costs one
+    /// recvfrom and no hop through epoll and the thread pool.
+    /// </summary>
+    public void ReceiveLoop()
     {
         var receiveBuffer = GC.AllocateArray<byte>(ushort.MaxValue, pinned: true);
         var responseBuffer = GC.AllocateArray<byte>(ushort.MaxValue, pinned: true);
         var client = new SocketAddress(_socket.AddressFamily);
-        while (!stopping.IsCancellationRequested)
+        while (!Volatile.Read(ref _stopping))
         {
             int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(receiveBuffer, SocketFlags.None, client, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                received = _socket.ReceiveFrom(receiveBuffer, SocketFlags.None, client);
             }
             catch (ObjectDisposedException)
             {
@@ -50,6 +52,11 @@ internal sealed partial class UdpListenerSocket : IDnsResponseSink, IDisposable
                 // An ICMP error for an earlier answer, or a message larger than the buffer: the loop goes on.
                 LogReceiveError(_logger, exception.SocketErrorCode);
                 continue;
+            }
+
+            if (Volatile.Read(ref _stopping))
+            {
+                return;
             }
 
             try
@@ -64,6 +71,27 @@ internal sealed partial class UdpListenerSocket : IDnsResponseSink, IDisposable
             {
                 LogHandleFailed(_logger, exception);
             }
+        }
+    }
+
+    /// <summary>
+    /// Wakes the receive loop for good while the socket stays open for answers still in flight. Linux
+    /// applies SHUT_RD even to an unconnected UDP socket (and reports ENOTCONN, which is expected).
+    /// </summary>
+    public void StopReceiving()
+    {
+        Volatile.Write(ref _stopping, true);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Receive);
+        }
+        catch (SocketException)
+        {
+            // ENOTCONN: the shutdown still took effect.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
         }
     }
 

@@ -20,13 +20,17 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(25);
 
+    /// <summary>How often a receive thread with nothing to read checks whether the forwarder stops.</summary>
+    private const int PollTimeoutMicroseconds = 200_000;
+
     private readonly UpstreamServer[] _upstreams;
     private readonly UpstreamOptions _options;
     private readonly long _attemptTicks;
     private readonly long _queryTicks;
     private readonly ILogger<UpstreamForwarder> _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _loops = [];
+    private readonly List<Thread> _receiveThreads = [];
+    private Task _sweepLoop = Task.CompletedTask;
     private IUpstreamCompletion? _completion;
     private long _mismatchedReplies;
     private int _started;
@@ -61,14 +65,12 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
 
         foreach (var upstream in _upstreams)
         {
-            for (var i = 0; i < upstream.Sockets.Length; i++)
-            {
-                var socketIndex = i;
-                _loops.Add(Task.Run(() => ReceiveLoopAsync(upstream, socketIndex)));
-            }
+            var thread = new Thread(() => ReceiveLoop(upstream)) { IsBackground = true, Name = $"dns-upstream-{upstream.Index}" };
+            _receiveThreads.Add(thread);
+            thread.Start();
         }
 
-        _loops.Add(Task.Run(SweepLoopAsync));
+        _sweepLoop = Task.Run(SweepLoopAsync);
     }
 
     public void Forward(QueryContext context)
@@ -140,7 +142,12 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
             upstream.Dispose();
         }
 
-        await Task.WhenAll(_loops).ConfigureAwait(false);
+        await _sweepLoop.ConfigureAwait(false);
+        foreach (var thread in _receiveThreads)
+        {
+            thread.Join(TimeSpan.FromSeconds(5));
+        }
+
         _stopping.Dispose();
     }
 
@@ -195,46 +202,77 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
         Forward(context);
     }
 
-    private async Task ReceiveLoopAsync(UpstreamServer upstream, int socketIndex)
+    /// <summary>
+    /// One dedicated thread per upstream waits on all of its sockets at once (poll) and reads the ready
+    /// ones with blocking receives, which then return at once. One thread per socket would cost a
+    /// context switch per reply as soon as there are more sockets than cores; one thread that sees
+    /// all of an upstream's replies finds several ready per wake-up under load.
+    /// </summary>
+    private void ReceiveLoop(UpstreamServer upstream)
     {
-        var socket = upstream.Sockets[socketIndex];
+        var sockets = upstream.Sockets;
         var buffer = GC.AllocateArray<byte>(ushort.MaxValue, pinned: true);
-        var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
+        var ready = new List<Socket>(sockets.Length);
+        while (!_stopping.IsCancellationRequested)
         {
-            int received;
-            try
+            ready.Clear();
+            foreach (var socket in sockets)
             {
-                received = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionRefused)
-            {
-                OnUpstreamRefused(upstream);
-                continue;
-            }
-            catch (SocketException exception)
-            {
-                LogReceiveError(_logger, upstream.EndPoint, exception.SocketErrorCode);
-                continue;
+                ready.Add(socket);
             }
 
             try
             {
-                OnReply(upstream, socketIndex, buffer.AsSpan(0, received));
+                Socket.Select(ready, null, null, PollTimeoutMicroseconds);
             }
-            catch (Exception exception)
+            catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
             {
-                LogReplyFailed(_logger, upstream.EndPoint, exception);
+                return;
+            }
+
+            for (var socketIndex = 0; socketIndex < sockets.Length; socketIndex++)
+            {
+                if (ready.Contains(sockets[socketIndex]) && !ReceiveOne(upstream, socketIndex, buffer))
+                {
+                    return;
+                }
             }
         }
+    }
+
+    /// <summary>Reads and handles one datagram from a socket that poll reported ready; false once stopping.</summary>
+    private bool ReceiveOne(UpstreamServer upstream, int socketIndex, byte[] buffer)
+    {
+        int received;
+        try
+        {
+            received = upstream.Sockets[socketIndex].Receive(buffer, SocketFlags.None);
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            OnUpstreamRefused(upstream);
+            return true;
+        }
+        catch (SocketException exception)
+        {
+            LogReceiveError(_logger, upstream.EndPoint, exception.SocketErrorCode);
+            return !_stopping.IsCancellationRequested;
+        }
+
+        try
+        {
+            OnReply(upstream, socketIndex, buffer.AsSpan(0, received));
+        }
+        catch (Exception exception)
+        {
+            LogReplyFailed(_logger, upstream.EndPoint, exception);
+        }
+
+        return true;
     }
 
     private void OnReply(UpstreamServer upstream, int socketIndex, Span<byte> reply)

@@ -85,6 +85,16 @@ public sealed class UpstreamServer : IDisposable
     {
         foreach (var socket in Sockets)
         {
+            // Shutdown first: it wakes a thread blocked in recv, which a bare close does not promise.
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Not connected any more.
+            }
+
             socket.Dispose();
         }
 
