@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Resolver.Cli;
@@ -27,7 +28,7 @@ public static class ResolverHostFactory
 
         if (settings.ConfigFile is not null)
         {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(settings.ConfigFile), optional: false, reloadOnChange: false);
+            AddConfigFileBelowEnvironment(builder.Configuration, settings.ConfigFile);
         }
 
         builder.Configuration.AddInMemoryCollection(settings.ToConfigurationOverrides());
@@ -35,6 +36,27 @@ public static class ResolverHostFactory
         builder.Services.AddDnsServer(builder.Configuration);
         builder.Services.Configure<DnsServerOptions>(settings.ApplyTo);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The extra file ranks just above appsettings*.json: an environment variable or a command-line flag
+    /// must still override what a mounted config file says, as in every layered setup operators know.
+    /// </summary>
+    private static void AddConfigFileBelowEnvironment(ConfigurationManager configuration, string path)
+    {
+        var sources = configuration.Sources;
+        var insertAt = 0;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is JsonConfigurationSource)
+            {
+                insertAt = i + 1;
+            }
+        }
+
+        var source = new JsonConfigurationSource { Path = Path.GetFullPath(path), Optional = false, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        sources.Insert(insertAt, source);
     }
 
     private static Serilog.Core.Logger CreateLogger(ServeSettings settings, IConfiguration configuration)
