@@ -21,6 +21,15 @@ public static class DnsQueryParser
         }
 
         var id = DnsHeader.GetId(packet);
+
+        // Other opcodes (IQUERY, NOTIFY, UPDATE, DSO) may legitimately carry no question: whatever their
+        // shape, the answer is NOTIMP (RFC 3425, RFC 8490), header-only when there is no question to echo.
+        if (DnsHeader.GetOpcode(flags) != 0 && DnsHeader.GetQuestionCount(packet) != 1)
+        {
+            query = new DnsQuery(id, flags, 0, 0, 0, 0, default);
+            return DnsParseStatus.NotImplemented;
+        }
+
         if (DnsHeader.GetQuestionCount(packet) != 1)
         {
             query = new DnsQuery(id, flags, 0, 0, 0, 0, default);

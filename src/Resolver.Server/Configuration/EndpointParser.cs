@@ -52,6 +52,14 @@ public static class EndpointParser
             return false;
         }
 
+        // IPAddress accepts the legacy short forms ("53" is 0.0.0.53, "127.1" is 127.0.0.1): a typo such as
+        // "--upstream 53" must be an error, not a silent forward to 0.0.0.53.
+        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && host.Count(c => c == '.') != 3)
+        {
+            error = $"'{text}': '{host}' is not a dotted-quad IPv4 address (like 192.0.2.53)";
+            return false;
+        }
+
         endPoint = new IPEndPoint(address, port);
         return true;
     }

@@ -91,8 +91,10 @@ public sealed partial class DnsServerService : IHostedService
         }
 
         var drained = await _pipeline.WaitForDrainAsync(_options.ShutdownDrainTimeout).ConfigureAwait(false);
-        await Task.WhenAll(stopTcp).ConfigureAwait(false);
+        // The forwarder goes first: it answers SERVFAIL to whatever is still pending, so TCP connections
+        // can flush those answers and close instead of waiting out their own drain bound.
         await _forwarder.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(stopTcp).ConfigureAwait(false);
         DisposeListeners();
         LogStopped(_logger, drained);
     }

@@ -43,25 +43,33 @@ internal sealed class TcpDnsConnection : IDnsResponseSink
         var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         var prefix = new byte[2];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+
+        // The read loop takes a slot before reading the next message; it must give it back however the
+        // read ends, or the drain below would wait for an answer that is never coming.
+        var holdsSlot = false;
         try
         {
             while (true)
             {
                 timeout.CancelAfter(_options.IdleTimeout);
                 await _slots.WaitAsync(timeout.Token).ConfigureAwait(false);
-                if (!await ReadExactlyAsync(prefix, endOfStreamAllowed: true, timeout.Token).ConfigureAwait(false))
+                holdsSlot = true;
+
+                // Idle time lasts until the first byte of a message; from then on the whole message
+                // (rest of the prefix included) must arrive within the read timeout.
+                if (!await ReadExactlyAsync(prefix.AsMemory(0, 1), endOfStreamAllowed: true, timeout.Token).ConfigureAwait(false))
                 {
-                    _slots.Release();
                     break;
                 }
 
-                var length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
                 if (!timeout.TryReset())
                 {
                     break;
                 }
 
                 timeout.CancelAfter(_options.ReadTimeout);
+                await ReadExactlyAsync(prefix.AsMemory(1, 1), endOfStreamAllowed: false, timeout.Token).ConfigureAwait(false);
+                var length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
                 await ReadExactlyAsync(message.AsMemory(0, length), endOfStreamAllowed: false, timeout.Token).ConfigureAwait(false);
                 if (!timeout.TryReset())
                 {
@@ -71,6 +79,8 @@ internal sealed class TcpDnsConnection : IDnsResponseSink
                 var result = _pipeline.Handle(message.AsSpan(0, length), response, DnsTransport.Tcp, _remote, this);
                 if (result == QueryPipeline.Forwarded)
                 {
+                    // The slot now belongs to the forwarded query; SendResponse gives it back.
+                    holdsSlot = false;
                     continue;
                 }
 
@@ -79,6 +89,7 @@ internal sealed class TcpDnsConnection : IDnsResponseSink
                     Enqueue(response.AsSpan(0, result));
                 }
 
+                holdsSlot = false;
                 _slots.Release();
             }
         }
@@ -88,6 +99,11 @@ internal sealed class TcpDnsConnection : IDnsResponseSink
         }
         finally
         {
+            if (holdsSlot)
+            {
+                _slots.Release();
+            }
+
             await WaitForInFlightAsync().ConfigureAwait(false);
             _outgoing.Writer.TryComplete();
             await writer.ConfigureAwait(false);

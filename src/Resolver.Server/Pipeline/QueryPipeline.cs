@@ -61,7 +61,9 @@ public sealed class QueryPipeline : IUpstreamCompletion
                     : DnsResponseWriter.WriteHeaderOnly(request, DnsResponseCode.FormErr, response);
             case DnsParseStatus.NotImplemented:
                 Counters.CountMalformed();
-                return DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.NotImp, (ushort)_maxUdpResponseSize, response);
+                return query.QuestionEnd > 0
+                    ? DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.NotImp, (ushort)_maxUdpResponseSize, response)
+                    : DnsResponseWriter.WriteHeaderOnly(request, DnsResponseCode.NotImp, response);
             default:
                 Counters.CountMalformed();
                 return DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.BadVers, (ushort)_maxUdpResponseSize, response);

@@ -95,7 +95,15 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
 
         var socketIndex = SecureRandomSource.Next(upstream.Sockets.Length);
         context.SocketIndex = socketIndex;
-        if (!upstream.Pending.TryAdd(context, Math.Min(now + _attemptTicks, context.OverallDeadline)))
+        // The last attempt, or one after which no full attempt would fit, gets the rest of the budget: an
+        // upstream slower than one attempt but within the query timeout still gets its answer through.
+        var attemptDeadline = now + _attemptTicks;
+        if (context.Attempts >= _options.MaxAttempts || context.OverallDeadline - attemptDeadline < _attemptTicks)
+        {
+            attemptDeadline = context.OverallDeadline;
+        }
+
+        if (!upstream.Pending.TryAdd(context, Math.Min(attemptDeadline, context.OverallDeadline)))
         {
             upstream.RecordFailure(now);
             RetryOrFail(context);
@@ -213,17 +221,23 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
         var sockets = upstream.Sockets;
         var buffer = GC.AllocateArray<byte>(ushort.MaxValue, pinned: true);
         var ready = new List<Socket>(sockets.Length);
+
+        // A connected UDP socket holding an ICMP port-unreachable is reported in the error list only
+        // (POLLERR); its receive then raises ConnectionRefused, which moves its queries on at once.
+        var failed = new List<Socket>(sockets.Length);
         while (!_stopping.IsCancellationRequested)
         {
             ready.Clear();
+            failed.Clear();
             foreach (var socket in sockets)
             {
                 ready.Add(socket);
+                failed.Add(socket);
             }
 
             try
             {
-                Socket.Select(ready, null, null, PollTimeoutMicroseconds);
+                Socket.Select(ready, null, failed, PollTimeoutMicroseconds);
             }
             catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
             {
@@ -232,7 +246,8 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
 
             for (var socketIndex = 0; socketIndex < sockets.Length; socketIndex++)
             {
-                if (ready.Contains(sockets[socketIndex]) && !ReceiveOne(upstream, socketIndex, buffer))
+                var socket = sockets[socketIndex];
+                if ((ready.Contains(socket) || failed.Contains(socket)) && !ReceiveOne(upstream, socketIndex, buffer))
                 {
                     return;
                 }

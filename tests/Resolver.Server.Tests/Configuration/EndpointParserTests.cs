@@ -68,6 +68,9 @@ public sealed class EndpointParserTests
     [InlineData("[::1]:", "expected ']:PORT'")]
     [InlineData("[::1]:65536", "expected ']:PORT'")]
     [InlineData("[::1]:x", "expected ']:PORT'")]
+    [InlineData("53", "dotted-quad")]
+    [InlineData("127.1:5353", "dotted-quad")]
+    [InlineData("10.1.2", "dotted-quad")]
     public void Invalid_forms_fail_with_an_error_quoting_the_input_and_the_reason(string text, string reason)
     {
         Assert.False(EndpointParser.TryParse(text, 53, out var endPoint, out var error));
