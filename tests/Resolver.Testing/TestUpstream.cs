@@ -109,7 +109,7 @@ public sealed class TestUpstream : IAsyncDisposable
                 continue;
             }
 
-            var request = new UpstreamRequest(buffer.AsSpan(0, result.ReceivedBytes).ToArray(), UpstreamTransport.Udp);
+            var request = new UpstreamRequest(buffer.AsSpan(0, result.ReceivedBytes).ToArray(), UpstreamTransport.Udp, (IPEndPoint)result.RemoteEndPoint);
             Received.Enqueue(request);
             var reply = _handler(request);
             var client = result.RemoteEndPoint;
@@ -175,7 +175,7 @@ public sealed class TestUpstream : IAsyncDisposable
                     return;
                 }
 
-                var request = new UpstreamRequest(message, UpstreamTransport.Tcp);
+                var request = new UpstreamRequest(message, UpstreamTransport.Tcp, client.RemoteEndPoint as IPEndPoint);
                 Received.Enqueue(request);
                 var reply = _handler(request);
                 if (reply.Delay > TimeSpan.Zero)
