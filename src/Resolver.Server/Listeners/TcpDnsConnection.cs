@@ -27,6 +27,9 @@ internal sealed class TcpDnsConnection : IDnsResponseSink
     private readonly Channel<OutgoingMessage> _outgoing = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true });
     private int _closed;
 
+    private CancellationTokenSource? _timeout;
+    private bool _awaitingMessage;
+
     public TcpDnsConnection(Socket socket, QueryPipeline pipeline, TcpListenerOptions options)
     {
         _socket = socket;
@@ -43,6 +46,7 @@ internal sealed class TcpDnsConnection : IDnsResponseSink
         var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         var prefix = new byte[2];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        _timeout = timeout;
 
         // The read loop takes a slot before reading the next message; it must give it back however the
         // read ends, or the drain below would wait for an answer that is never coming.
@@ -55,9 +59,13 @@ internal sealed class TcpDnsConnection : IDnsResponseSink
                 await _slots.WaitAsync(timeout.Token).ConfigureAwait(false);
                 holdsSlot = true;
 
-                // Idle time lasts until the first byte of a message; from then on the whole message
-                // (rest of the prefix included) must arrive within the read timeout.
-                if (!await ReadExactlyAsync(prefix.AsMemory(0, 1), endOfStreamAllowed: true, timeout.Token).ConfigureAwait(false))
+                // Idle time lasts until the first byte of a message (each answer sent restarts it: a
+                // connection waiting for its answers is not idle); from then on the whole message, rest of
+                // the prefix included, must arrive within the read timeout.
+                Volatile.Write(ref _awaitingMessage, true);
+                var more = await ReadExactlyAsync(prefix.AsMemory(0, 1), endOfStreamAllowed: true, timeout.Token).ConfigureAwait(false);
+                Volatile.Write(ref _awaitingMessage, false);
+                if (!more)
                 {
                     break;
                 }
@@ -99,6 +107,8 @@ internal sealed class TcpDnsConnection : IDnsResponseSink
         }
         finally
         {
+            Volatile.Write(ref _awaitingMessage, false);
+            _timeout = null;
             if (holdsSlot)
             {
                 _slots.Release();
@@ -117,6 +127,17 @@ internal sealed class TcpDnsConnection : IDnsResponseSink
     {
         Enqueue(response);
         _slots.Release();
+        if (Volatile.Read(ref _awaitingMessage))
+        {
+            try
+            {
+                _timeout?.CancelAfter(_options.IdleTimeout);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection ended meanwhile.
+            }
+        }
     }
 
     private void Enqueue(ReadOnlySpan<byte> response)

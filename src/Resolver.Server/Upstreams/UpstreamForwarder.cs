@@ -35,6 +35,7 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
     private long _mismatchedReplies;
     private int _started;
     private int _disposed;
+    private int _tcpExchanges;
 
     public UpstreamForwarder(ResolvedServerEndpoints endpoints, IOptions<DnsServerOptions> options, ILogger<UpstreamForwarder> logger)
     {
@@ -143,6 +144,14 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
         foreach (var context in leftovers)
         {
             _completion?.OnUpstreamFailure(context);
+        }
+
+        // TCP exchanges see the cancellation and answer SERVFAIL themselves; wait (bounded) until they have,
+        // so those answers go out before the listeners close.
+        var waitUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 2;
+        while (Volatile.Read(ref _tcpExchanges) > 0 && Stopwatch.GetTimestamp() < waitUntil)
+        {
+            await Task.Delay(5).ConfigureAwait(false);
         }
 
         foreach (var upstream in _upstreams)
@@ -325,6 +334,7 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
 
     private async Task ExchangeOverTcpAsync(QueryContext context, UpstreamServer upstream)
     {
+        Interlocked.Increment(ref _tcpExchanges);
         var buffer = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         try
         {
@@ -332,6 +342,13 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
             if (remaining <= TimeSpan.Zero)
             {
                 throw new TimeoutException("the query's time budget ran out before the TCP attempt");
+            }
+
+            // Like a UDP attempt: one attempt's time, unless no further attempt would fit after it.
+            var attempt = TimeSpan.FromSeconds((double)_attemptTicks / Stopwatch.Frequency);
+            if (context.Attempts < _options.MaxAttempts && remaining - attempt >= attempt)
+            {
+                remaining = attempt;
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -356,6 +373,7 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Decrement(ref _tcpExchanges);
         }
     }
 
