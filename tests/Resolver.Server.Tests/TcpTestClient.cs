@@ -1,3 +1,4 @@
+using Resolver.Testing;
 using System.Net;
 using System.Net.Sockets;
 
@@ -35,8 +36,8 @@ public static class TcpTestClient
     /// <summary>Sends one framed query on a connection and reads one framed answer; null when the server closed it.</summary>
     public static async Task<byte[]?> ExchangeAsync(Socket socket, byte[] query, TimeSpan timeout)
     {
-        await SendAsync(socket, DnsClientSocket.Frame(query), timeout);
-        return await DnsClientSocket.ReadFramedAsync(socket, timeout);
+        await SendAsync(socket, RawDnsClient.Frame(query), timeout);
+        return await RawDnsClient.ReadFramedAsync(socket, timeout);
     }
 
     /// <summary>One query on a new connection.</summary>

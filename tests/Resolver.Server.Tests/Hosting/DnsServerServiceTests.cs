@@ -29,7 +29,7 @@ public sealed class DnsServerServiceTests
         Assert.NotEqual(bound[0].Port, bound[1].Port);
         foreach (var endPoint in bound)
         {
-            var overUdp = await DnsClientSocket.ExchangeUdpAsync(endPoint, TestMessage.Query("udp.test", TestMessage.TypeA, id: (ushort)endPoint.Port), Timeout);
+            var overUdp = await RawDnsClient.ExchangeUdpAsync(endPoint, TestMessage.Query("udp.test", TestMessage.TypeA, id: (ushort)endPoint.Port), Timeout);
             var overTcp = await TcpTestClient.ExchangeAsync(endPoint, TestMessage.Query("tcp.test", TestMessage.TypeA, id: (ushort)endPoint.Port), Timeout);
             Assert.NotNull(overUdp);
             Assert.Equal((ushort)endPoint.Port, TestMessage.Id(overUdp));
@@ -92,7 +92,7 @@ public sealed class DnsServerServiceTests
         await using var upstream = TestUpstream.Start(request => UpstreamReply.Answer(request, [TestMessage.A("192.0.2.1")], delay: TimeSpan.FromMilliseconds(500)));
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
 
-        var answer = DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("drain.test", TestMessage.TypeA, id: 0xD0D0), Timeout);
+        var answer = RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("drain.test", TestMessage.TypeA, id: 0xD0D0), Timeout);
         await WaitUntilAsync(() => !upstream.Received.IsEmpty);
         var elapsed = Stopwatch.StartNew();
         var stop = server.StopAsync();
@@ -114,10 +114,10 @@ public sealed class DnsServerServiceTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
         using var socket = await TcpTestClient.ConnectAsync(server.EndPoint, Timeout);
 
-        await TcpTestClient.SendAsync(socket, DnsClientSocket.Frame(TestMessage.Query("drain.test", TestMessage.TypeA, id: 0xD0D1)), Timeout);
+        await TcpTestClient.SendAsync(socket, RawDnsClient.Frame(TestMessage.Query("drain.test", TestMessage.TypeA, id: 0xD0D1)), Timeout);
         await WaitUntilAsync(() => !upstream.Received.IsEmpty);
         var stop = server.StopAsync();
-        var received = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+        var received = await RawDnsClient.ReadFramedAsync(socket, Timeout);
         socket.Dispose();
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -133,7 +133,7 @@ public sealed class DnsServerServiceTests
         await using var upstream = TestUpstream.Start(_ => UpstreamReply.Silent);
         await using var server = await TestServer.StartAsync([upstream.EndPoint], SlowUpstreamShortDrain);
 
-        var answer = DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("stuck.test", TestMessage.TypeA, id: 0x5F5F), Timeout);
+        var answer = RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("stuck.test", TestMessage.TypeA, id: 0x5F5F), Timeout);
         await WaitUntilAsync(() => !upstream.Received.IsEmpty);
         var elapsed = Stopwatch.StartNew();
         var stop = server.StopAsync();
@@ -158,11 +158,11 @@ public sealed class DnsServerServiceTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], SlowUpstreamShortDrain);
         using var socket = await TcpTestClient.ConnectAsync(server.EndPoint, Timeout);
 
-        await TcpTestClient.SendAsync(socket, DnsClientSocket.Frame(TestMessage.Query("stuck.test", TestMessage.TypeA, id: 0x5F60)), Timeout);
+        await TcpTestClient.SendAsync(socket, RawDnsClient.Frame(TestMessage.Query("stuck.test", TestMessage.TypeA, id: 0x5F60)), Timeout);
         await WaitUntilAsync(() => !upstream.Received.IsEmpty);
         var elapsed = Stopwatch.StartNew();
         var stop = server.StopAsync();
-        var received = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+        var received = await RawDnsClient.ReadFramedAsync(socket, Timeout);
         var answeredAfter = elapsed.Elapsed;
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -229,7 +229,7 @@ public sealed class DnsServerServiceTests
     {
         try
         {
-            return await DnsClientSocket.ExchangeUdpAsync(server, query, timeout);
+            return await RawDnsClient.ExchangeUdpAsync(server, query, timeout);
         }
         catch (SocketException)
         {

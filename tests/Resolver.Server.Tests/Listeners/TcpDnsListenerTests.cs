@@ -41,11 +41,11 @@ public sealed class TcpDnsListenerTests
         var names = new Dictionary<ushort, string> { [1] = "slow.test", [2] = "medium.test", [3] = "fast.test" };
         using var socket = await TcpTestClient.ConnectAsync(server.EndPoint, Timeout);
 
-        await TcpTestClient.SendAsync(socket, [.. names.SelectMany(pair => DnsClientSocket.Frame(TestMessage.Query(pair.Value, TestMessage.TypeA, id: pair.Key)))], Timeout);
+        await TcpTestClient.SendAsync(socket, [.. names.SelectMany(pair => RawDnsClient.Frame(TestMessage.Query(pair.Value, TestMessage.TypeA, id: pair.Key)))], Timeout);
         var answers = new List<byte[]>();
         for (var i = 0; i < names.Count; i++)
         {
-            var answer = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+            var answer = await RawDnsClient.ReadFramedAsync(socket, Timeout);
             Assert.NotNull(answer);
             answers.Add(answer);
         }
@@ -66,11 +66,11 @@ public sealed class TcpDnsListenerTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], o => o.Tcp.MaxInFlightPerConnection = 2);
         using var socket = await TcpTestClient.ConnectAsync(server.EndPoint, Timeout);
 
-        await TcpTestClient.SendAsync(socket, [.. Enumerable.Range(1, 6).SelectMany(i => DnsClientSocket.Frame(TestMessage.Query($"q{i}.test", TestMessage.TypeA, id: (ushort)i)))], Timeout);
+        await TcpTestClient.SendAsync(socket, [.. Enumerable.Range(1, 6).SelectMany(i => RawDnsClient.Frame(TestMessage.Query($"q{i}.test", TestMessage.TypeA, id: (ushort)i)))], Timeout);
         var ids = new List<int>();
         for (var i = 0; i < 6; i++)
         {
-            var answer = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+            var answer = await RawDnsClient.ReadFramedAsync(socket, Timeout);
             Assert.NotNull(answer);
             Assert.Equal($"q{TestMessage.Id(answer)}.test", TestMessage.QuestionName(answer));
             ids.Add(TestMessage.Id(answer));
@@ -88,8 +88,8 @@ public sealed class TcpDnsListenerTests
         var twoQuestions = TestMessage.Query("two.test", TestMessage.TypeA, id: 0x0F01);
         twoQuestions[5] = 2;
 
-        await TcpTestClient.SendAsync(socket, [0, 0, .. DnsClientSocket.Frame(twoQuestions)], Timeout);
-        var formErr = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+        await TcpTestClient.SendAsync(socket, [0, 0, .. RawDnsClient.Frame(twoQuestions)], Timeout);
+        var formErr = await RawDnsClient.ReadFramedAsync(socket, Timeout);
         var answer = await TcpTestClient.ExchangeAsync(socket, TestMessage.Query("after.test", TestMessage.TypeA, id: 0x0F02), Timeout);
 
         Assert.NotNull(formErr);
@@ -212,7 +212,7 @@ public sealed class TcpDnsListenerTests
             o.Tcp.ReadTimeout = TimeSpan.FromMilliseconds(300);
         });
         using var socket = await TcpTestClient.ConnectAsync(server.EndPoint, Timeout);
-        var framed = DnsClientSocket.Frame(TestMessage.Query("half.test", TestMessage.TypeA));
+        var framed = RawDnsClient.Frame(TestMessage.Query("half.test", TestMessage.TypeA));
 
         await TcpTestClient.SendAsync(socket, framed[..(framed.Length / 2)], Timeout);
 
@@ -246,7 +246,7 @@ public sealed class TcpDnsListenerTests
             o.Tcp.ReadTimeout = TimeSpan.FromMilliseconds(500);
         });
         using var socket = await TcpTestClient.ConnectAsync(server.EndPoint, Timeout);
-        var framed = DnsClientSocket.Frame(TestMessage.Query("trickle.example.test", TestMessage.TypeA));
+        var framed = RawDnsClient.Frame(TestMessage.Query("trickle.example.test", TestMessage.TypeA));
         var closed = TcpTestClient.WaitForCloseAsync(socket, TimeSpan.FromSeconds(4));
 
         await TcpTestClient.SendAsync(socket, framed[..2], Timeout);
@@ -277,7 +277,7 @@ public sealed class TcpDnsListenerTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
         using var other = await TcpTestClient.ConnectAsync(server.EndPoint, Timeout);
         Assert.NotNull(await TcpTestClient.ExchangeAsync(other, TestMessage.Query("before.test", TestMessage.TypeA), Timeout));
-        var framed = DnsClientSocket.Frame(TestMessage.Query("quitter.test", TestMessage.TypeA));
+        var framed = RawDnsClient.Frame(TestMessage.Query("quitter.test", TestMessage.TypeA));
 
         // One leaves inside the length prefix, one inside the message, one resets the connection.
         foreach (var (sent, reset) in new[] { (1, false), (framed.Length - 5, false), (framed.Length - 5, true) })
@@ -310,7 +310,7 @@ public sealed class TcpDnsListenerTests
 
         using (var quitter = await TcpTestClient.ConnectAsync(server.EndPoint, Timeout))
         {
-            await TcpTestClient.SendAsync(quitter, DnsClientSocket.Frame(TestMessage.Query("gone.test", TestMessage.TypeA)), Timeout);
+            await TcpTestClient.SendAsync(quitter, RawDnsClient.Frame(TestMessage.Query("gone.test", TestMessage.TypeA)), Timeout);
             await WaitUntilAsync(() => upstream.Received.Any(r => r.Name == "gone.test"));
         }
 
@@ -331,7 +331,7 @@ public sealed class TcpDnsListenerTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
         var query = TestMessage.Query("Huge.Example.Test", TestMessage.TypeTxt, id: 0x8888, ednsPayload: 4096);
 
-        var overUdp = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var overUdp = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
         var overTcp = await TcpTestClient.ExchangeAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(overUdp);

@@ -21,7 +21,7 @@ public sealed class UdpDnsListenerTests
         var query = TestMessage.Query("two.test", TestMessage.TypeA, id: 0xABCD);
         query[5] = 2;
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0xABCD, TestMessage.Id(answer));
@@ -41,7 +41,7 @@ public sealed class UdpDnsListenerTests
         // The question name is a pointer: forward to a valid name after the question, or to itself.
         byte[] query = [0xAB, 0xCE, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, pointerTarget, 0, 1, 0, 1, 4, (byte)'t', (byte)'e', (byte)'s', (byte)'t', 0];
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0xABCE, TestMessage.Id(answer));
@@ -58,7 +58,7 @@ public sealed class UdpDnsListenerTests
         var query = TestMessage.Query("Missing.Opt.Test", TestMessage.TypeAaaa, id: 0x0F0F);
         query[11] = 1;
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x0F0F, TestMessage.Id(answer));
@@ -111,7 +111,7 @@ public sealed class UdpDnsListenerTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
         var query = TestMessage.Query("Opcode.Test", TestMessage.TypeA, id: 0x0DC0, flags: (ushort)((opcode << 11) | 0x0100));
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x0DC0, TestMessage.Id(answer));
@@ -130,7 +130,7 @@ public sealed class UdpDnsListenerTests
         var query = TestMessage.Query("edns1.test", TestMessage.TypeA, id: 0x0B0B, ednsPayload: 4096);
         query[TestMessage.QuestionEnd(query) + 6] = 1;
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x0B0B, TestMessage.Id(answer));
@@ -150,7 +150,7 @@ public sealed class UdpDnsListenerTests
         await using var upstream = TestUpstream.Start(request => UpstreamReply.Answer(request, TxtRecords(4)));
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("Big.Example.TEST", TestMessage.TypeTxt, id: 0x7777), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("Big.Example.TEST", TestMessage.TypeTxt, id: 0x7777), Timeout);
 
         Assert.True(upstream.Sent.TryPeek(out var full));
         Assert.True(full.Length > 512, $"the upstream answer has {full.Length} bytes");
@@ -172,7 +172,7 @@ public sealed class UdpDnsListenerTests
         await using var upstream = TestUpstream.Start(request => UpstreamReply.Answer(request, TxtRecords(2)));
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("fits.example.test", TestMessage.TypeTxt, id: 0x7778), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("fits.example.test", TestMessage.TypeTxt, id: 0x7778), Timeout);
 
         Assert.True(upstream.Sent.TryPeek(out var full));
         Assert.NotNull(answer);
@@ -187,7 +187,7 @@ public sealed class UdpDnsListenerTests
         await using var upstream = TestUpstream.Start(request => UpstreamReply.Send(TestMessage.Answer(request.Bytes, TxtRecords(7), withOpt: true)));
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("large.example.test", TestMessage.TypeTxt, id: 0x4096, ednsPayload: 4096), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("large.example.test", TestMessage.TypeTxt, id: 0x4096, ednsPayload: 4096), Timeout);
 
         Assert.True(upstream.Sent.TryPeek(out var full));
         Assert.InRange(full.Length, 1233, 4096);
@@ -206,7 +206,7 @@ public sealed class UdpDnsListenerTests
         await using var upstream = TestUpstream.Start(request => UpstreamReply.Send(TestMessage.Answer(request.Bytes, TxtRecords(5), withOpt: true)));
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("medium.example.test", TestMessage.TypeTxt, id: 0x1232, ednsPayload: 4096), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("medium.example.test", TestMessage.TypeTxt, id: 0x1232, ednsPayload: 4096), Timeout);
 
         Assert.True(upstream.Sent.TryPeek(out var full));
         Assert.InRange(full.Length, 513, 1232);
@@ -222,7 +222,7 @@ public sealed class UdpDnsListenerTests
         await using var upstream = TestUpstream.Start(request => UpstreamReply.Send(TestMessage.Answer(request.Bytes, TxtRecords(7), withOpt: true)));
         await using var server = await TestServer.StartAsync([upstream.EndPoint], o => o.Udp.MaxResponseSize = 4096);
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("large.example.test", TestMessage.TypeTxt, ednsPayload: 4096), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("large.example.test", TestMessage.TypeTxt, ednsPayload: 4096), Timeout);
 
         Assert.True(upstream.Sent.TryPeek(out var full));
         Assert.True(full.Length > 1232);
@@ -237,7 +237,7 @@ public sealed class UdpDnsListenerTests
         await using var upstream = TestUpstream.Start(request => UpstreamReply.Send(TestMessage.Answer(request.Bytes, TxtRecords(5), withOpt: true)));
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("medium.example.test", TestMessage.TypeTxt, ednsPayload: 1000), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("medium.example.test", TestMessage.TypeTxt, ednsPayload: 1000), Timeout);
 
         Assert.True(upstream.Sent.TryPeek(out var full));
         Assert.InRange(full.Length, 1001, 1232);
@@ -290,7 +290,7 @@ public sealed class UdpDnsListenerTests
         Assert.True(received >= 1900, $"only {received} of 2000 packets reached the server");
         Assert.True(counters.Dropped > 0 && counters.Malformed > 0, "the random packets should include both dropped and malformed ones");
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("alive.example.test", TestMessage.TypeA, id: 0xA11E), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("alive.example.test", TestMessage.TypeA, id: 0xA11E), Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0xA11E, TestMessage.Id(answer));

@@ -50,7 +50,7 @@ public sealed class QueryPipelineTests
         });
 
         var query = TestMessage.Query("Size.Test", TestMessage.TypeA, id: 0x5123, ednsPayload: clientPayload);
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x5123, TestMessage.Id(answer));
@@ -77,7 +77,7 @@ public sealed class QueryPipelineTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
 
         var query = TestMessage.Query("opt.test", TestMessage.TypeA, id: 0x0707, ednsPayload: 1232, dnssecOk: true);
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.True(TestMessage.IsTruncated(answer));
@@ -98,10 +98,10 @@ public sealed class QueryPipelineTests
             ? UpstreamReply.Send(TestMessage.Answer(request.Bytes, [], truncated: true))
             : UpstreamReply.Answer(request, ManyA(records)));
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
-        using var socket = await DnsClientSocket.ConnectTcpAsync(server.EndPoint);
+        using var socket = await RawDnsClient.ConnectTcpAsync(server.EndPoint, TimeSpan.FromSeconds(5));
 
-        await socket.SendAsync(DnsClientSocket.Frame(TestMessage.Query("SIZE.test", TestMessage.TypeA, id: 0x0808)), SocketFlags.None);
-        var answer = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+        await socket.SendAsync(RawDnsClient.Frame(TestMessage.Query("SIZE.test", TestMessage.TypeA, id: 0x0808)), SocketFlags.None);
+        var answer = await RawDnsClient.ReadFramedAsync(socket, Timeout);
 
         Assert.NotNull(answer);
         Assert.False(TestMessage.IsTruncated(answer));
@@ -119,7 +119,7 @@ public sealed class QueryPipelineTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Quick);
 
         var query = TestMessage.Query("Fail.EXAMPLE.test", TestMessage.TypeAaaa, id: 0xF00D, ednsPayload: 4096, dnssecOk: true, ednsOptions: [0xFD, 0xE9, 0, 1, 7], flags: 0x0110);
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0xF00D, TestMessage.Id(answer));
@@ -146,7 +146,7 @@ public sealed class QueryPipelineTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Quick);
 
         var query = TestMessage.Query("plain.test", TestMessage.TypeA, id: 0x0BAD);
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x0BAD, TestMessage.Id(answer));
@@ -160,11 +160,11 @@ public sealed class QueryPipelineTests
     {
         await using var upstream = TestUpstream.Start(_ => UpstreamReply.Silent);
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Quick);
-        using var socket = await DnsClientSocket.ConnectTcpAsync(server.EndPoint);
+        using var socket = await RawDnsClient.ConnectTcpAsync(server.EndPoint, TimeSpan.FromSeconds(5));
 
         var query = TestMessage.Query("Tcp.Fail.test", TestMessage.TypeA, id: 0x0C0D);
-        await socket.SendAsync(DnsClientSocket.Frame(query), SocketFlags.None);
-        var answer = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+        await socket.SendAsync(RawDnsClient.Frame(query), SocketFlags.None);
+        var answer = await RawDnsClient.ReadFramedAsync(socket, Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x0C0D, TestMessage.Id(answer));
@@ -181,8 +181,8 @@ public sealed class QueryPipelineTests
             : UpstreamReply.Silent);
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Quick);
 
-        var ok = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("ok.test", TestMessage.TypeA, id: 1), Timeout);
-        var failed = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("no.test", TestMessage.TypeA, id: 2), Timeout);
+        var ok = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("ok.test", TestMessage.TypeA, id: 1), Timeout);
+        var failed = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("no.test", TestMessage.TypeA, id: 2), Timeout);
 
         Assert.NotNull(ok);
         Assert.Equal(0, TestMessage.Rcode(ok));
@@ -196,7 +196,7 @@ public sealed class QueryPipelineTests
         Assert.Equal(0, counters.Truncated);
 
         // The pipeline counts a query done just after handing its answer to the socket.
-        Assert.True(await EventuallyAsync(() => server.Service.Pipeline.InFlight == 0), $"in flight: {server.Service.Pipeline.InFlight}");
+        Assert.True(await Eventually.TrueAsync(() => server.Service.Pipeline.InFlight == 0, Timeout), $"in flight: {server.Service.Pipeline.InFlight}");
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class QueryPipelineTests
         });
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("www.lower-case.test", TestMessage.TypeA, id: 0x1111), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("www.lower-case.test", TestMessage.TypeA, id: 0x1111), Timeout);
 
         Assert.NotNull(answer);
         Assert.True(upstream.Sent.TryPeek(out var sent));
@@ -240,21 +240,6 @@ public sealed class QueryPipelineTests
         options.Upstream.MaxAttempts = 1;
     }
 
-    private static async Task<bool> EventuallyAsync(Func<bool> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > Timeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return true;
-    }
 
     private static TestRecord[] ManyA(int count) =>
         [.. Enumerable.Range(0, count).Select(i => TestMessage.A($"198.51.{i / 250}.{(i % 250) + 1}"))];

@@ -27,7 +27,7 @@ public sealed class UpstreamFailoverTests
         await using var server = await TestServer.StartAsync([silent.EndPoint, healthy.EndPoint], Short);
 
         var started = Stopwatch.StartNew();
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("failover.test", TestMessage.TypeA, id: 0x0101), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("failover.test", TestMessage.TypeA, id: 0x0101), Timeout);
         var elapsed = started.Elapsed;
 
         Assert.NotNull(answer);
@@ -49,7 +49,7 @@ public sealed class UpstreamFailoverTests
         await using var server = await TestServer.StartAsync([closed, healthy.EndPoint], Short);
 
         var started = Stopwatch.StartNew();
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("closed.test", TestMessage.TypeA, id: 0x0C1D), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("closed.test", TestMessage.TypeA, id: 0x0C1D), Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x0C1D, TestMessage.Id(answer));
@@ -73,7 +73,7 @@ public sealed class UpstreamFailoverTests
         });
 
         var started = Stopwatch.StartNew();
-        var first = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("refused.test", TestMessage.TypeA, id: 1), Timeout);
+        var first = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("refused.test", TestMessage.TypeA, id: 1), Timeout);
         var elapsed = started.Elapsed;
 
         // ICMP port unreachable moves the query on at once, long before the 3 s attempt timeout.
@@ -87,7 +87,7 @@ public sealed class UpstreamFailoverTests
 
         for (ushort id = 2; id <= 6; id++)
         {
-            var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query($"later{id}.test", TestMessage.TypeA, id: id), Timeout);
+            var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query($"later{id}.test", TestMessage.TypeA, id: id), Timeout);
             Assert.NotNull(answer);
             Assert.Equal(id, TestMessage.Id(answer));
             Assert.Equal(0, TestMessage.Rcode(answer));
@@ -112,7 +112,7 @@ public sealed class UpstreamFailoverTests
         });
 
         var started = Stopwatch.StartNew();
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("dead.test", TestMessage.TypeA, id: 0x0DEA), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("dead.test", TestMessage.TypeA, id: 0x0DEA), Timeout);
         var elapsed = started.Elapsed;
 
         // Three attempts of 300 ms each (first, second, first again), then SERVFAIL: 900 ms, inside the 2 s budget.
@@ -139,7 +139,7 @@ public sealed class UpstreamFailoverTests
         });
 
         var started = Stopwatch.StartNew();
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("budget.test", TestMessage.TypeA, id: 7), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("budget.test", TestMessage.TypeA, id: 7), Timeout);
         var elapsed = started.Elapsed;
 
         Assert.NotNull(answer);
@@ -164,7 +164,7 @@ public sealed class UpstreamFailoverTests
         });
 
         var started = Stopwatch.StartNew();
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("nobody.test", TestMessage.TypeA, id: 9), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("nobody.test", TestMessage.TypeA, id: 9), Timeout);
         var elapsed = started.Elapsed;
 
         Assert.NotNull(answer);
@@ -188,7 +188,7 @@ public sealed class UpstreamFailoverTests
 
         for (ushort id = 1; id <= 2; id++)
         {
-            var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("rcode.test", TestMessage.TypeA, id: id), Timeout);
+            var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("rcode.test", TestMessage.TypeA, id: id), Timeout);
             Assert.NotNull(answer);
             Assert.Equal(id, TestMessage.Id(answer));
             Assert.Equal(rcode, TestMessage.Rcode(answer));
@@ -218,14 +218,14 @@ public sealed class UpstreamFailoverTests
         });
 
         // One timeout marks the first upstream down (threshold 1); the second answers.
-        var first = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("one.test", TestMessage.TypeA, id: 1), Timeout);
+        var first = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("one.test", TestMessage.TypeA, id: 1), Timeout);
         Assert.NotNull(first);
         Assert.Equal(new byte[] { 192, 0, 2, 6 }, first[^4..]);
         Assert.Single(flaky.Received);
 
         // While it is down, queries go to the healthy one only, though the first would now answer.
         Volatile.Write(ref answering[0], 1);
-        var second = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("two.test", TestMessage.TypeA, id: 2), Timeout);
+        var second = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("two.test", TestMessage.TypeA, id: 2), Timeout);
         Assert.NotNull(second);
         Assert.Equal(new byte[] { 192, 0, 2, 6 }, second[^4..]);
         Assert.Single(flaky.Received);
@@ -233,7 +233,7 @@ public sealed class UpstreamFailoverTests
         // After the back-off it is healthy again and, being first and idle, gets the next query.
         await Task.Delay(backoff + TimeSpan.FromMilliseconds(100));
         Assert.True(server.Service.Forwarder.Upstreams[0].IsHealthy(Stopwatch.GetTimestamp()));
-        var third = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("three.test", TestMessage.TypeA, id: 3), Timeout);
+        var third = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("three.test", TestMessage.TypeA, id: 3), Timeout);
         Assert.NotNull(third);
         Assert.Equal(new byte[] { 192, 0, 2, 5 }, third[^4..]);
         Assert.Equal(2, flaky.Received.Count);
@@ -253,14 +253,14 @@ public sealed class UpstreamFailoverTests
             options.Upstream.DownBackoff = TimeSpan.FromSeconds(30);
         });
 
-        var first = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("one.test", TestMessage.TypeA, id: 1), Timeout);
+        var first = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("one.test", TestMessage.TypeA, id: 1), Timeout);
         Assert.NotNull(first);
         Assert.Equal(new byte[] { 192, 0, 2, 8 }, first[^4..]);
         Assert.True(server.Service.Forwarder.Upstreams[0].IsHealthy(Stopwatch.GetTimestamp()));
 
         // One failure of three allowed: the first upstream is still preferred and now answers.
         Volatile.Write(ref answering[0], 1);
-        var second = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("two.test", TestMessage.TypeA, id: 2), Timeout);
+        var second = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("two.test", TestMessage.TypeA, id: 2), Timeout);
         Assert.NotNull(second);
         Assert.Equal(new byte[] { 192, 0, 2, 7 }, second[^4..]);
         Assert.Equal(2, flaky.Received.Count);

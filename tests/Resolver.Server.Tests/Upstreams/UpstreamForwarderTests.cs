@@ -18,7 +18,7 @@ public sealed class UpstreamForwarderTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint]);
 
         var query = TestMessage.Query("Www.Example.TEST", TestMessage.TypeA, id: 0xBEEF);
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.True(upstream.Sent.TryPeek(out var sent));
@@ -35,7 +35,7 @@ public sealed class UpstreamForwarderTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], o => o.Upstream.QueryTimeout = TimeSpan.FromSeconds(1));
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("slow.test", TestMessage.TypeA), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("slow.test", TestMessage.TypeA), Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(2, TestMessage.Rcode(answer));
@@ -51,7 +51,7 @@ public sealed class UpstreamForwarderTests
         // Option 65001 (unknown to everyone) with six bytes of data; flags RD and CD.
         byte[] option = [0xFD, 0xE9, 0x00, 0x06, 0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x01];
         var query = TestMessage.Query("Edns.Example.TEST", TestMessage.TypeA, id: 0x0E0E, ednsPayload: 1232, dnssecOk: true, ednsOptions: option, flags: 0x0110);
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         var request = Assert.Single(upstream.Received);
@@ -86,7 +86,7 @@ public sealed class UpstreamForwarderTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
 
         var query = TestMessage.Query("MiXeD.ExAmPlE.TeSt", TestMessage.TypeA, id: 0xCA5E, ednsPayload: 1232, dnssecOk: true, flags: 0x0110);
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.True(upstream.Sent.TryPeek(out var sent));
@@ -110,7 +110,7 @@ public sealed class UpstreamForwarderTests
 
         var names = Enumerable.Range(0, queries).Select(i => $"c{i}.Load.Test").ToArray();
         var answers = await Task.WhenAll(names.Select((name, i) =>
-            DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query(name, TestMessage.TypeA, id: (ushort)(0xA000 + i)), Timeout)));
+            RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query(name, TestMessage.TypeA, id: (ushort)(0xA000 + i)), Timeout)));
 
         for (var i = 0; i < queries; i++)
         {
@@ -128,7 +128,7 @@ public sealed class UpstreamForwarderTests
         Assert.Equal(0, server.Service.Forwarder.MismatchedReplies);
 
         // The pipeline counts a query done just after handing its answer to the socket.
-        Assert.True(await EventuallyAsync(() => server.Service.Pipeline.InFlight == 0), $"in flight: {server.Service.Pipeline.InFlight}");
+        Assert.True(await Eventually.TrueAsync(() => server.Service.Pipeline.InFlight == 0, Timeout), $"in flight: {server.Service.Pipeline.InFlight}");
     }
 
     [Fact]
@@ -139,9 +139,9 @@ public sealed class UpstreamForwarderTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], LongQueriesShortDrain);
 
         var pending = Enumerable.Range(0, queries)
-            .Select(i => DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query($"pending{i}.test", TestMessage.TypeA, id: (ushort)(0x5000 + i)), Timeout))
+            .Select(i => RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query($"pending{i}.test", TestMessage.TypeA, id: (ushort)(0x5000 + i)), Timeout))
             .ToArray();
-        Assert.True(await EventuallyAsync(() => upstream.Received.Count == queries), $"upstream saw {upstream.Received.Count} queries");
+        Assert.True(await Eventually.TrueAsync(() => upstream.Received.Count == queries, Timeout), $"upstream saw {upstream.Received.Count} queries");
 
         var stopping = Stopwatch.StartNew();
         await server.StopAsync().WaitAsync(Timeout);
@@ -167,13 +167,13 @@ public sealed class UpstreamForwarderTests
     {
         await using var upstream = TestUpstream.Start(_ => UpstreamReply.Silent);
         await using var server = await TestServer.StartAsync([upstream.EndPoint], LongQueriesShortDrain);
-        using var socket = await DnsClientSocket.ConnectTcpAsync(server.EndPoint);
-        await socket.SendAsync(DnsClientSocket.Frame(TestMessage.Query("pending.tcp.test", TestMessage.TypeA, id: 0x6001)), SocketFlags.None);
-        Assert.True(await EventuallyAsync(() => upstream.Received.Count == 1), "the upstream did not see the query");
+        using var socket = await RawDnsClient.ConnectTcpAsync(server.EndPoint, TimeSpan.FromSeconds(5));
+        await socket.SendAsync(RawDnsClient.Frame(TestMessage.Query("pending.tcp.test", TestMessage.TypeA, id: 0x6001)), SocketFlags.None);
+        Assert.True(await Eventually.TrueAsync(() => upstream.Received.Count == 1, Timeout), "the upstream did not see the query");
 
         var stopping = Stopwatch.StartNew();
         var stop = server.StopAsync();
-        var answer = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+        var answer = await RawDnsClient.ReadFramedAsync(socket, Timeout);
         var answered = stopping.Elapsed;
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -193,8 +193,8 @@ public sealed class UpstreamForwarderTests
             options.Upstream.TcpOnly = true;
         });
 
-        var pending = DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("pending.only.test", TestMessage.TypeA, id: 0x6002), Timeout);
-        Assert.True(await EventuallyAsync(() => upstream.Received.Count == 1), "the upstream did not see the query");
+        var pending = RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("pending.only.test", TestMessage.TypeA, id: 0x6002), Timeout);
+        Assert.True(await Eventually.TrueAsync(() => upstream.Received.Count == 1, Timeout), "the upstream did not see the query");
 
         var stopping = Stopwatch.StartNew();
         await server.StopAsync().WaitAsync(Timeout);
@@ -228,19 +228,4 @@ public sealed class UpstreamForwarderTests
         return $"10.0.{number >> 8}.{number & 0xFF}";
     }
 
-    private static async Task<bool> EventuallyAsync(Func<bool> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > Timeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return true;
-    }
 }

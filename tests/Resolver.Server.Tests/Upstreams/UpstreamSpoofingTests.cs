@@ -32,7 +32,7 @@ public sealed class UpstreamSpoofingTests
         });
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("right.test", TestMessage.TypeA, id: 0x5151), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("right.test", TestMessage.TypeA, id: 0x5151), Timeout);
 
         Assert.NotNull(answer);
         var right = upstream.Sent.Last();
@@ -63,7 +63,7 @@ public sealed class UpstreamSpoofingTests
             options.Upstream.MaxAttempts = 1;
         });
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("lone.test", TestMessage.TypeA, id: 0x0102), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("lone.test", TestMessage.TypeA, id: 0x0102), Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x0102, TestMessage.Id(answer));
@@ -85,13 +85,13 @@ public sealed class UpstreamSpoofingTests
         client.Connect(server.EndPoint);
 
         await client.SendAsync(TestMessage.Query("twice.test", TestMessage.TypeA, id: 0x2222), SocketFlags.None);
-        var first = await ReceiveAsync(client, Timeout);
-        var second = await ReceiveAsync(client, TimeSpan.FromMilliseconds(300));
+        var first = await RawDnsClient.ReceiveUdpAsync(client, Timeout);
+        var second = await RawDnsClient.ReceiveUdpAsync(client, TimeSpan.FromMilliseconds(300));
 
         Assert.NotNull(first);
         Assert.Equal(0x2222, TestMessage.Id(first));
         Assert.Null(second);
-        Assert.True(await EventuallyAsync(() => server.Service.Forwarder.MismatchedReplies == 1), $"mismatched: {server.Service.Forwarder.MismatchedReplies}");
+        Assert.True(await Eventually.TrueAsync(() => server.Service.Forwarder.MismatchedReplies == 1, Timeout), $"mismatched: {server.Service.Forwarder.MismatchedReplies}");
         Assert.Equal(1, server.Service.Pipeline.Counters.UpstreamAnswers);
     }
 
@@ -109,7 +109,7 @@ public sealed class UpstreamSpoofingTests
         });
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("spoofed.test", TestMessage.TypeA, id: 0x3333), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("spoofed.test", TestMessage.TypeA, id: 0x3333), Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x3333, TestMessage.Id(answer));
@@ -138,7 +138,7 @@ public sealed class UpstreamSpoofingTests
             options.Upstream.MaxAttempts = 1;
         });
 
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("forged.test", TestMessage.TypeA, id: 0x4444), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("forged.test", TestMessage.TypeA, id: 0x4444), Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(2, TestMessage.Rcode(answer));
@@ -163,7 +163,7 @@ public sealed class UpstreamSpoofingTests
             var name = $"q{i}.ids.test";
             var id = (ushort)(1000 + i);
             clientIds[name] = id;
-            var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query(name, TestMessage.TypeA, id: id), Timeout);
+            var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query(name, TestMessage.TypeA, id: id), Timeout);
             Assert.NotNull(answer);
             Assert.Equal(id, TestMessage.Id(answer));
         }
@@ -191,34 +191,5 @@ public sealed class UpstreamSpoofingTests
         options.Upstream.AttemptTimeout = TimeSpan.FromSeconds(4);
     }
 
-    private static async Task<byte[]?> ReceiveAsync(Socket socket, TimeSpan timeout)
-    {
-        var buffer = new byte[65535];
-        using var cancellation = new CancellationTokenSource(timeout);
-        try
-        {
-            var length = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellation.Token);
-            return buffer[..length];
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
 
-    private static async Task<bool> EventuallyAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > Timeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return true;
-    }
 }

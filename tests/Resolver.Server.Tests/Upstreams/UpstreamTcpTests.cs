@@ -17,7 +17,7 @@ public sealed class UpstreamTcpTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
 
         var query = TestMessage.Query("Big.Example.TEST", TestMessage.TypeA, id: 0x7C01);
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.False(TestMessage.IsTruncated(answer));
@@ -41,7 +41,7 @@ public sealed class UpstreamTcpTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
 
         var query = TestMessage.Query("Large.TEST", TestMessage.TypeTxt, id: 0x7C02);
-        var udpAnswer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var udpAnswer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         // No EDNS: 512 bytes at most, so header and question only, with TC.
         Assert.NotNull(udpAnswer);
@@ -53,9 +53,9 @@ public sealed class UpstreamTcpTests
         Assert.Equal(1, server.Service.Pipeline.Counters.Truncated);
 
         // The client retries over TCP as told and gets everything.
-        using var socket = await DnsClientSocket.ConnectTcpAsync(server.EndPoint);
-        await socket.SendAsync(DnsClientSocket.Frame(query), SocketFlags.None);
-        var tcpAnswer = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+        using var socket = await RawDnsClient.ConnectTcpAsync(server.EndPoint, TimeSpan.FromSeconds(5));
+        await socket.SendAsync(RawDnsClient.Frame(query), SocketFlags.None);
+        var tcpAnswer = await RawDnsClient.ReadFramedAsync(socket, Timeout);
 
         Assert.NotNull(tcpAnswer);
         Assert.False(TestMessage.IsTruncated(tcpAnswer));
@@ -73,7 +73,7 @@ public sealed class UpstreamTcpTests
         await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
 
         var query = TestMessage.Query("large.test", TestMessage.TypeTxt, id: 0x7C03, ednsPayload: 4096);
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
 
         Assert.NotNull(answer);
         Assert.False(TestMessage.IsTruncated(answer));
@@ -90,7 +90,7 @@ public sealed class UpstreamTcpTests
 
         for (ushort id = 1; id <= 20; id++)
         {
-            var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query($"n{id}.tcp.test", TestMessage.TypeA, id: id), Timeout);
+            var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query($"n{id}.tcp.test", TestMessage.TypeA, id: id), Timeout);
             Assert.NotNull(answer);
             Assert.Equal(id, TestMessage.Id(answer));
             Assert.Equal(0, TestMessage.Rcode(answer));
@@ -109,19 +109,19 @@ public sealed class UpstreamTcpTests
         await using var upstream = TestUpstream.Start(request =>
             UpstreamReply.Answer(request, [TestMessage.A(AddressFor(request.Name))], delay: TimeSpan.FromMilliseconds(Random.Shared.Next(0, 40))));
         await using var server = await TestServer.StartAsync([upstream.EndPoint], options => options.Upstream.TcpOnly = true);
-        using var socket = await DnsClientSocket.ConnectTcpAsync(server.EndPoint);
+        using var socket = await RawDnsClient.ConnectTcpAsync(server.EndPoint, TimeSpan.FromSeconds(5));
 
         var batch = new List<byte>();
         for (var i = 0; i < queries; i++)
         {
-            batch.AddRange(DnsClientSocket.Frame(TestMessage.Query($"p{i}.pipe.test", TestMessage.TypeA, id: (ushort)(0x9000 + i))));
+            batch.AddRange(RawDnsClient.Frame(TestMessage.Query($"p{i}.pipe.test", TestMessage.TypeA, id: (ushort)(0x9000 + i))));
         }
 
         await socket.SendAsync(batch.ToArray(), SocketFlags.None);
         var answers = new Dictionary<ushort, byte[]>();
         for (var i = 0; i < queries; i++)
         {
-            var answer = await DnsClientSocket.ReadFramedAsync(socket, Timeout);
+            var answer = await RawDnsClient.ReadFramedAsync(socket, Timeout);
             Assert.NotNull(answer);
             answers.Add(TestMessage.Id(answer), answer);
         }
@@ -152,7 +152,7 @@ public sealed class UpstreamTcpTests
         });
 
         var started = Stopwatch.StartNew();
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("refused.tcp.test", TestMessage.TypeA, id: 0x0C0C), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("refused.tcp.test", TestMessage.TypeA, id: 0x0C0C), Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0, TestMessage.Rcode(answer));
@@ -175,7 +175,7 @@ public sealed class UpstreamTcpTests
         });
 
         var started = Stopwatch.StartNew();
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("silent.tcp.test", TestMessage.TypeA, id: 0x0D0D), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("silent.tcp.test", TestMessage.TypeA, id: 0x0D0D), Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0, TestMessage.Rcode(answer));
@@ -195,7 +195,7 @@ public sealed class UpstreamTcpTests
         });
 
         var started = Stopwatch.StartNew();
-        var answer = await DnsClientSocket.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("mute.tcp.test", TestMessage.TypeA, id: 0x0E0E), Timeout);
+        var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query("mute.tcp.test", TestMessage.TypeA, id: 0x0E0E), Timeout);
 
         Assert.NotNull(answer);
         Assert.Equal(0x0E0E, TestMessage.Id(answer));
