@@ -1,0 +1,128 @@
+using System.Net;
+using Resolver.Firewall.Matching;
+using Resolver.Firewall.Model;
+
+namespace Resolver.Firewall.Evaluation;
+
+/// <summary>
+/// An immutable, evaluation-ready firewall: one domain index over every list and each network's rules in
+/// order. A reload builds a new instance and swaps it in; evaluation never locks and never allocates.
+/// </summary>
+public sealed class CompiledFirewall
+{
+    private readonly DomainIndex _index;
+    private readonly NetworkSelector _selector;
+
+    private CompiledFirewall(FirewallDefinition definition, DomainIndex index, IReadOnlyList<CompiledNetwork> networks, NetworkSelector selector)
+    {
+        Definition = definition;
+        _index = index;
+        Networks = networks;
+        _selector = selector;
+    }
+
+    public static CompiledFirewall Empty { get; } = Compile(FirewallDefinition.Empty);
+
+    public FirewallDefinition Definition { get; }
+
+    public IReadOnlyList<CompiledNetwork> Networks { get; }
+
+    public int IndexedNames => _index.Count;
+
+    /// <summary>
+    /// Builds the index and the networks. The definition must be consistent (every referenced list and
+    /// group exists): the rulesets loader guarantees it and reports what is not.
+    /// </summary>
+    public static CompiledFirewall Compile(FirewallDefinition definition)
+    {
+        var listIndices = new Dictionary<string, int>(StringComparer.Ordinal);
+        var builder = new DomainIndexBuilder();
+        for (var i = 0; i < definition.DomainLists.Count; i++)
+        {
+            var list = definition.DomainLists[i];
+            listIndices[list.Name] = i;
+            foreach (var domain in list.Domains)
+            {
+                builder.Add(domain, i);
+            }
+        }
+
+        var groups = new Dictionary<string, RuleGroup>(StringComparer.Ordinal);
+        foreach (var group in definition.RuleGroups)
+        {
+            groups[group.Name] = group;
+        }
+
+        var networks = new List<CompiledNetwork>();
+        var ranges = new List<(IPNetwork, CompiledNetwork)>();
+        CompiledNetwork? fallback = null;
+        foreach (var network in definition.Networks)
+        {
+            var compiled = CompileNetwork(network, definition, groups, listIndices);
+            networks.Add(compiled);
+            foreach (var cidr in network.Cidrs)
+            {
+                ranges.Add((cidr, compiled));
+            }
+
+            if (network.Name == FirewallNetwork.DefaultName && network.Cidrs.Count == 0)
+            {
+                fallback = compiled;
+            }
+        }
+
+        if (fallback is null)
+        {
+            // Clients outside every configured range belong to an implicit default network with no rules.
+            fallback = new CompiledNetwork(new FirewallNetwork(FirewallNetwork.DefaultName, [], []), [], definition.DomainLists.Count, null);
+            if (networks.TrueForAll(n => n.Network.Name != FirewallNetwork.DefaultName))
+            {
+                networks.Add(fallback);
+            }
+        }
+
+        return new CompiledFirewall(definition, builder.Build(), networks, new NetworkSelector(ranges, fallback));
+    }
+
+    /// <summary>The network of a client (16-byte address, IPv4 mapped).</summary>
+    public CompiledNetwork SelectNetwork(ReadOnlySpan<byte> mappedClientAddress) => _selector.Select(mappedClientAddress);
+
+    /// <summary>Evaluates a name (lower-case wire form) of type <paramref name="qtype"/> against a network's rules.</summary>
+    public FirewallVerdict Evaluate(CompiledNetwork network, ReadOnlySpan<byte> lowerWireName, ushort qtype) =>
+        network.Evaluate(_index, lowerWireName, qtype);
+
+    /// <summary>Convenience for tooling and tests: evaluates a textual name for a client address.</summary>
+    public FirewallVerdict Evaluate(IPAddress client, string name, ushort qtype)
+    {
+        Span<byte> wire = stackalloc byte[256];
+        var length = DomainIndexBuilder.Encode(name.TrimEnd('.').ToLowerInvariant(), wire);
+        return Evaluate(SelectNetwork(NetworkSelector.ToMapped(client)), wire[..length], qtype);
+    }
+
+    private static CompiledNetwork CompileNetwork(FirewallNetwork network, FirewallDefinition definition, Dictionary<string, RuleGroup> groups, Dictionary<string, int> listIndices)
+    {
+        var associations = new List<RuleGroupAssociation>(network.Associations);
+        associations.Sort((a, b) => a.Priority.CompareTo(b.Priority));
+        var rules = new List<CompiledRule>();
+        string? unevaluable = null;
+        foreach (var association in associations)
+        {
+            var group = groups[association.RuleGroupName];
+            var ordered = new List<FirewallRule>(group.Rules);
+            ordered.Sort((a, b) => a.Priority.CompareTo(b.Priority));
+            foreach (var rule in ordered)
+            {
+                var listIndex = listIndices[rule.DomainListName];
+                var list = definition.DomainLists[listIndex];
+                if (list.LoadFailure is not null)
+                {
+                    unevaluable ??= $"domain list '{list.Name}' is not available: {list.LoadFailure}";
+                }
+
+                rules.Add(new CompiledRule(rule, group, association, list, listIndex));
+            }
+        }
+
+        return new CompiledNetwork(network, [.. rules], definition.DomainLists.Count, unevaluable);
+    }
+}

@@ -1,0 +1,42 @@
+using Resolver.Firewall.Matching;
+using Resolver.Firewall.Model;
+
+namespace Resolver.Firewall.Evaluation;
+
+/// <summary>A rule placed in its network's evaluation order, with what answering it needs precomputed.</summary>
+public sealed class CompiledRule
+{
+    internal CompiledRule(FirewallRule rule, RuleGroup group, RuleGroupAssociation association, DomainList list, int listIndex)
+    {
+        Rule = rule;
+        Group = group;
+        Association = association;
+        List = list;
+        ListIndex = listIndex;
+        if (rule.BlockOverrideDomain is { } overrideDomain)
+        {
+            var wire = new byte[256];
+            var length = DomainIndexBuilder.Encode(overrideDomain.TrimEnd('.').ToLowerInvariant(), wire);
+            OverrideWireName = wire[..length];
+        }
+    }
+
+    public FirewallRule Rule { get; }
+
+    public RuleGroup Group { get; }
+
+    public RuleGroupAssociation Association { get; }
+
+    public DomainList List { get; }
+
+    internal int ListIndex { get; }
+
+    /// <summary>The override domain in wire form, for OVERRIDE answers.</summary>
+    public byte[]? OverrideWireName { get; }
+
+    public bool IsBlock => Rule.Action == FirewallAction.Block;
+
+    public bool TrustsRedirection => Rule.Redirection == RedirectionAction.TrustRedirectionDomain;
+
+    public override string ToString() => $"{Group.Name}/{Rule.Name}";
+}

@@ -1,0 +1,98 @@
+using System.IO.Hashing;
+
+namespace Resolver.Firewall.Matching;
+
+/// <summary>
+/// One hash index over the entries of every domain list, keyed by the lower-case wire form of the
+/// name. A lookup probes the query name and each of its suffixes once, so its cost depends on the
+/// number of labels, never on how many lists, entries or rules there are.
+/// </summary>
+public sealed class DomainIndex
+{
+    /// <summary>The largest number of list sets one lookup can report: a name has at most 127 labels, plus the root.</summary>
+    public const int MaxMatchedSets = 129;
+
+    private readonly byte[] _names;
+    private readonly int[] _nameOffsets;
+    private readonly byte[] _nameLengths;
+    private readonly uint[] _hashes;
+    private readonly int[] _exactSets;
+    private readonly int[] _wildcardSets;
+    private readonly int[] _buckets;
+    private readonly int[][] _listSets;
+
+    internal DomainIndex(byte[] names, int[] nameOffsets, byte[] nameLengths, uint[] hashes, int[] exactSets, int[] wildcardSets, int[] buckets, int[][] listSets, int count)
+    {
+        _names = names;
+        _nameOffsets = nameOffsets;
+        _nameLengths = nameLengths;
+        _hashes = hashes;
+        _exactSets = exactSets;
+        _wildcardSets = wildcardSets;
+        _buckets = buckets;
+        _listSets = listSets;
+        Count = count;
+    }
+
+    /// <summary>Distinct names indexed (a name listed exactly and as a wildcard counts once).</summary>
+    public int Count { get; }
+
+    /// <summary>The list indices (ascending) of a set id reported by <see cref="Match"/>.</summary>
+    public ReadOnlySpan<int> ListsOf(int setId) => _listSets[setId];
+
+    /// <summary>
+    /// Writes the ids of the list sets that match <paramref name="lowerWireName"/> (lower-case, uncompressed
+    /// wire form ending in the root label): the exact entries of the name itself, then the wildcard entries
+    /// of each proper suffix up to the root (<c>*</c>). Returns how many were written.
+    /// </summary>
+    public int Match(ReadOnlySpan<byte> lowerWireName, Span<int> matchedSets)
+    {
+        var count = 0;
+        var offset = 0;
+        while (offset < lowerWireName.Length)
+        {
+            var entry = Find(lowerWireName[offset..]);
+            if (entry >= 0)
+            {
+                var set = offset == 0 ? _exactSets[entry] : _wildcardSets[entry];
+                if (set != 0 && count < matchedSets.Length)
+                {
+                    matchedSets[count++] = set;
+                }
+            }
+
+            var labelLength = lowerWireName[offset];
+            if (labelLength == 0)
+            {
+                break;
+            }
+
+            offset += labelLength + 1;
+        }
+
+        return count;
+    }
+
+    internal static uint Hash(ReadOnlySpan<byte> wireName) => (uint)XxHash3.HashToUInt64(wireName);
+
+    private int Find(ReadOnlySpan<byte> wireName)
+    {
+        var hash = Hash(wireName);
+        var mask = _buckets.Length - 1;
+        for (var slot = (int)hash & mask; ; slot = (slot + 1) & mask)
+        {
+            var entry = _buckets[slot] - 1;
+            if (entry < 0)
+            {
+                return -1;
+            }
+
+            if (_hashes[entry] == hash
+                && _nameLengths[entry] == wireName.Length
+                && wireName.SequenceEqual(_names.AsSpan(_nameOffsets[entry], wireName.Length)))
+            {
+                return entry;
+            }
+        }
+    }
+}

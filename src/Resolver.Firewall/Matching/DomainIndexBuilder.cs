@@ -1,0 +1,184 @@
+using Resolver.Firewall.Domains;
+
+namespace Resolver.Firewall.Matching;
+
+/// <summary>
+/// Builds a <see cref="DomainIndex"/> from list entries. Names go into one byte blob and parallel
+/// arrays (no object per name), so a million-entry list costs tens of megabytes, not hundreds.
+/// </summary>
+public sealed class DomainIndexBuilder
+{
+    private readonly Dictionary<long, int> _setTransitions = [];
+    private readonly List<int[]> _listSets = [[]];
+    private byte[] _names = new byte[4096];
+    private int _namesLength;
+    private int[] _nameOffsets = new int[256];
+    private byte[] _nameLengths = new byte[256];
+    private uint[] _hashes = new uint[256];
+    private int[] _exactSets = new int[256];
+    private int[] _wildcardSets = new int[256];
+    private int[] _buckets = new int[512];
+    private int _count;
+
+    /// <summary>Adds an entry of the list numbered <paramref name="listIndex"/>; repeats are harmless.</summary>
+    public void Add(DomainSpecification specification, int listIndex)
+    {
+        Span<byte> wire = stackalloc byte[256];
+        var length = Encode(specification.Name, wire);
+        var entry = FindOrAdd(wire[..length]);
+        if (specification.IsWildcard)
+        {
+            _wildcardSets[entry] = AddToSet(_wildcardSets[entry], listIndex);
+        }
+        else
+        {
+            _exactSets[entry] = AddToSet(_exactSets[entry], listIndex);
+        }
+    }
+
+    public DomainIndex Build()
+    {
+        var names = _names.AsSpan(0, _namesLength).ToArray();
+        return new DomainIndex(
+            names,
+            _nameOffsets[.._count],
+            _nameLengths[.._count],
+            _hashes[.._count],
+            _exactSets[.._count],
+            _wildcardSets[.._count],
+            _buckets,
+            [.. _listSets],
+            _count);
+    }
+
+    /// <summary>Writes a normalised name (lower case, no trailing dot, empty for the root) in wire form.</summary>
+    internal static int Encode(string name, Span<byte> destination)
+    {
+        var position = 0;
+        var labelStart = 0;
+        for (var i = 0; i <= name.Length; i++)
+        {
+            if (i == name.Length || name[i] == '.')
+            {
+                var labelLength = i - labelStart;
+                if (labelLength > 0)
+                {
+                    destination[position++] = (byte)labelLength;
+                    for (var j = labelStart; j < i; j++)
+                    {
+                        destination[position++] = (byte)name[j];
+                    }
+                }
+
+                labelStart = i + 1;
+            }
+        }
+
+        destination[position++] = 0;
+        return position;
+    }
+
+    private int AddToSet(int setId, int listIndex)
+    {
+        var key = ((long)setId << 32) | (uint)listIndex;
+        if (_setTransitions.TryGetValue(key, out var next))
+        {
+            return next;
+        }
+
+        var current = _listSets[setId];
+        if (Array.IndexOf(current, listIndex) >= 0)
+        {
+            next = setId;
+        }
+        else
+        {
+            var extended = new int[current.Length + 1];
+            current.CopyTo(extended, 0);
+            extended[^1] = listIndex;
+            Array.Sort(extended);
+            next = _listSets.Count;
+            _listSets.Add(extended);
+        }
+
+        _setTransitions[key] = next;
+        return next;
+    }
+
+    private int FindOrAdd(ReadOnlySpan<byte> wireName)
+    {
+        var hash = DomainIndex.Hash(wireName);
+        var mask = _buckets.Length - 1;
+        var slot = (int)hash & mask;
+        for (; ; slot = (slot + 1) & mask)
+        {
+            var existing = _buckets[slot] - 1;
+            if (existing < 0)
+            {
+                break;
+            }
+
+            if (_hashes[existing] == hash
+                && _nameLengths[existing] == wireName.Length
+                && wireName.SequenceEqual(_names.AsSpan(_nameOffsets[existing], wireName.Length)))
+            {
+                return existing;
+            }
+        }
+
+        var entry = _count++;
+        EnsureEntryCapacity();
+        if (_namesLength + wireName.Length > _names.Length)
+        {
+            Array.Resize(ref _names, Math.Max(_names.Length * 2, _namesLength + wireName.Length));
+        }
+
+        wireName.CopyTo(_names.AsSpan(_namesLength));
+        _nameOffsets[entry] = _namesLength;
+        _nameLengths[entry] = (byte)wireName.Length;
+        _hashes[entry] = hash;
+        _namesLength += wireName.Length;
+        _buckets[slot] = entry + 1;
+
+        // Keep the table at most half full so probe sequences stay short.
+        if (_count * 2 > _buckets.Length)
+        {
+            Rehash(_buckets.Length * 2);
+        }
+
+        return entry;
+    }
+
+    private void EnsureEntryCapacity()
+    {
+        if (_count <= _nameOffsets.Length)
+        {
+            return;
+        }
+
+        var capacity = _nameOffsets.Length * 2;
+        Array.Resize(ref _nameOffsets, capacity);
+        Array.Resize(ref _nameLengths, capacity);
+        Array.Resize(ref _hashes, capacity);
+        Array.Resize(ref _exactSets, capacity);
+        Array.Resize(ref _wildcardSets, capacity);
+    }
+
+    private void Rehash(int capacity)
+    {
+        var buckets = new int[capacity];
+        var mask = capacity - 1;
+        for (var entry = 0; entry < _count; entry++)
+        {
+            var slot = (int)_hashes[entry] & mask;
+            while (buckets[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            buckets[slot] = entry + 1;
+        }
+
+        _buckets = buckets;
+    }
+}
