@@ -123,6 +123,39 @@ public static class DnsName
         }
     }
 
+    /// <summary>
+    /// Copies the validated name at <paramref name="offset"/> into <paramref name="destination"/> uncompressed,
+    /// keeping its case, so it can be placed in another message. Returns the length, or 0 when it does not fit.
+    /// </summary>
+    public static int CopyExpanded(ReadOnlySpan<byte> message, int offset, Span<byte> destination)
+    {
+        var position = offset;
+        var written = 0;
+        while (true)
+        {
+            var label = message[position];
+            if ((label & 0xC0) == 0xC0)
+            {
+                position = ((label & 0x3F) << 8) | message[position + 1];
+                continue;
+            }
+
+            if (written + label + 1 > destination.Length)
+            {
+                return 0;
+            }
+
+            message.Slice(position, label + 1).CopyTo(destination[written..]);
+            written += label + 1;
+            if (label == 0)
+            {
+                return written;
+            }
+
+            position += label + 1;
+        }
+    }
+
     /// <summary>Compares two validated names case-insensitively, following compression in both.</summary>
     public static bool EqualsIgnoreCase(ReadOnlySpan<byte> messageA, int offsetA, ReadOnlySpan<byte> messageB, int offsetB)
     {

@@ -19,6 +19,12 @@ public sealed class DnsServerOptions
     /// <summary>Where the system's nameservers are read from when <see cref="Upstreams"/> is empty.</summary>
     public string NameserverFile { get; set; } = "/etc/resolv.conf";
 
+    /// <summary>Folder of firewall ruleset files (<c>*.yaml</c>); relative paths start at the working directory.</summary>
+    public string Rulesets { get; set; } = "rulesets";
+
+    /// <summary>How long the folder must be quiet after a change before it is reloaded (editors write in bursts).</summary>
+    public TimeSpan RulesetsReloadDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long a stop waits for in-flight queries to be answered.</summary>
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(3);
 

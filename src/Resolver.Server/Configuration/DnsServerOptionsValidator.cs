@@ -38,6 +38,8 @@ public sealed class DnsServerOptionsValidator : IValidateOptions<DnsServerOption
             }
         }
 
+        Check(errors, !string.IsNullOrWhiteSpace(options.Rulesets), "Resolver:Rulesets (--rulesets) must name a folder");
+        Check(errors, options.RulesetsReloadDelay >= TimeSpan.Zero, "Resolver:RulesetsReloadDelay must not be negative");
         Check(errors, options.ShutdownDrainTimeout > TimeSpan.Zero, "Resolver:ShutdownDrainTimeout must be positive");
         var udp = options.Udp;
         Check(errors, udp.ReceiveLoops is >= 0 and <= 256, "Resolver:Udp:ReceiveLoops must be 0 (one per core) to 256");

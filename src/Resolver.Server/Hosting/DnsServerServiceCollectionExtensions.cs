@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Resolver.Server.Configuration;
+using Resolver.Server.Firewall;
 using Resolver.Server.Pipeline;
 using Resolver.Server.Upstreams;
 
@@ -17,6 +18,9 @@ public static class DnsServerServiceCollectionExtensions
         services.AddSingleton<IPostConfigureOptions<DnsServerOptions>, DnsServerOptionsSetup>();
         services.AddSingleton<IValidateOptions<DnsServerOptions>, DnsServerOptionsValidator>();
         services.AddSingleton(static provider => Resolve(provider.GetRequiredService<IOptions<DnsServerOptions>>().Value));
+        services.AddSingleton<FirewallState>();
+        services.AddSingleton<RulesetReloadService>();
+        services.AddHostedService(static provider => provider.GetRequiredService<RulesetReloadService>());
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<IQueryForwarder>(static provider => provider.GetRequiredService<UpstreamForwarder>());
         services.AddSingleton<QueryPipeline>();

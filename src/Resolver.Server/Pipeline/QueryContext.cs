@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Resolver.Dns.Wire;
+using Resolver.Firewall.Evaluation;
 
 namespace Resolver.Server.Pipeline;
 
@@ -13,6 +14,8 @@ public sealed class QueryContext
     private const int InitialBufferSize = 512;
 
     private byte[] _buffer = new byte[InitialBufferSize];
+    private byte[] _clientBuffer = [];
+    private int _clientLength;
 
     /// <summary>The client's query as received; its ID bytes are overwritten with the upstream ID.</summary>
     public Span<byte> QueryBytes => _buffer.AsSpan(0, QueryLength);
@@ -21,7 +24,14 @@ public sealed class QueryContext
 
     public int QueryLength { get; private set; }
 
+    /// <summary>The query being forwarded: the client's, or the override domain's after an OVERRIDE block.</summary>
     public DnsQuery Query { get; private set; }
+
+    /// <summary>The client's own query, which the final answer must match.</summary>
+    public DnsQuery ClientQuery { get; private set; }
+
+    /// <summary>The client's query bytes (with its ID) once an override query replaced them for forwarding.</summary>
+    public ReadOnlySpan<byte> ClientQueryBytes => OverrideRule is null ? QueryBytes : _clientBuffer.AsSpan(0, _clientLength);
 
     public DnsTransport Transport { get; private set; }
 
@@ -45,6 +55,12 @@ public sealed class QueryContext
     internal QueryContext? PendingPrevious;
     internal QueryContext? PendingNext;
 
+    // Firewall state: the snapshot and network the query was judged by, so the answer is judged alike.
+    internal CompiledFirewall? Firewall;
+    internal CompiledNetwork? Network;
+    internal bool InspectRedirection;
+    internal CompiledRule? OverrideRule;
+
     internal void Initialize(ReadOnlySpan<byte> query, in DnsQuery parsed, DnsTransport transport, SocketAddress client, IDnsResponseSink sink, long timestamp)
     {
         if (query.Length > _buffer.Length)
@@ -55,6 +71,7 @@ public sealed class QueryContext
         query.CopyTo(_buffer);
         QueryLength = query.Length;
         Query = parsed;
+        ClientQuery = parsed;
         Transport = transport;
         client.Buffer.Span[..client.Size].CopyTo(ClientAddress.Buffer.Span);
         ClientAddress.Size = client.Size;
@@ -66,8 +83,42 @@ public sealed class QueryContext
         SocketIndex = -1;
     }
 
+    /// <summary>
+    /// Keeps the client's query aside and puts the override domain's query in its place, to be forwarded
+    /// as a new query (fresh attempts and deadline: it is a different question).
+    /// </summary>
+    internal void BeginOverride(CompiledRule rule, ReadOnlySpan<byte> overrideQuery, in DnsQuery parsedOverride)
+    {
+        if (_clientBuffer.Length < QueryLength)
+        {
+            _clientBuffer = new byte[Math.Max(QueryLength, InitialBufferSize)];
+        }
+
+        QueryBytes.CopyTo(_clientBuffer);
+        _clientLength = QueryLength;
+        DnsHeader.SetId(_clientBuffer, ClientQuery.Id);
+        if (overrideQuery.Length > _buffer.Length)
+        {
+            _buffer = new byte[overrideQuery.Length];
+        }
+
+        overrideQuery.CopyTo(_buffer);
+        QueryLength = overrideQuery.Length;
+        Query = parsedOverride;
+        OverrideRule = rule;
+        InspectRedirection = false;
+        Attempts = 0;
+        TriedUpstreams = 0;
+        UpstreamIndex = -1;
+        SocketIndex = -1;
+    }
+
     internal void Reset()
     {
+        Firewall = null;
+        Network = null;
+        InspectRedirection = false;
+        OverrideRule = null;
         Sink = null;
         PendingPrevious = null;
         PendingNext = null;

@@ -3,14 +3,20 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
+using System.Buffers;
 using Resolver.Dns.Wire;
+using Resolver.Firewall.Evaluation;
+using Resolver.Firewall.Managed;
+using Resolver.Firewall.Model;
 using Resolver.Server.Configuration;
+using Resolver.Server.Firewall;
 
 namespace Resolver.Server.Pipeline;
 
 /// <summary>
-/// The per-query path shared by every listener: parse, answer locally what can be answered, forward the
-/// rest, and finish the upstream's answer for the client (ID, name case, truncation). Allocation-free.
+/// The per-query path shared by every listener: parse, judge by the firewall, answer locally what can be
+/// answered (block responses, test domains, errors), forward the rest, and finish the upstream's answer for
+/// the client (redirection chain inspection, ID, name case, truncation). Allocation-free.
 /// </summary>
 public sealed class QueryPipeline : IUpstreamCompletion
 {
@@ -20,14 +26,24 @@ public sealed class QueryPipeline : IUpstreamCompletion
     /// <summary>A locally made error answer: header, a question of at most 255 + 4 bytes, OPT.</summary>
     private const int MaxLocalAnswerSize = DnsHeader.Size + DnsName.MaxWireLength + 4 + EdnsInfo.OptRecordSize;
 
+    /// <summary>TTL of the local answers to the managed lists' test domains: none, so a new rule shows at once.</summary>
+    private const uint TestDomainTtl = 0;
+
     private readonly IQueryForwarder _forwarder;
+    private readonly FirewallState _firewall;
     private readonly ObjectPool<QueryContext> _contexts;
     private readonly int _maxUdpResponseSize;
     private int _inFlight;
 
     public QueryPipeline(IQueryForwarder forwarder, IOptions<DnsServerOptions> options)
+        : this(forwarder, new FirewallState(), options)
+    {
+    }
+
+    public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, IOptions<DnsServerOptions> options)
     {
         _forwarder = forwarder;
+        _firewall = firewall;
         _maxUdpResponseSize = options.Value.Udp.MaxResponseSize;
         _contexts = new DefaultObjectPool<QueryContext>(new QueryContextPolicy(), 4096);
         forwarder.Attach(this);
@@ -69,9 +85,46 @@ public sealed class QueryPipeline : IUpstreamCompletion
                 return DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.BadVers, (ushort)_maxUdpResponseSize, response);
         }
 
-        var context = _contexts.Get();
-        context.Initialize(request, query, transport, client, sink, Stopwatch.GetTimestamp());
-        Interlocked.Increment(ref _inFlight);
+        var firewall = _firewall.Current;
+        Span<byte> lowerName = stackalloc byte[DnsName.MaxWireLength];
+        lowerName = lowerName[..DnsName.CopyLowercase(request, DnsQuery.NameOffset, lowerName)];
+        Span<byte> clientAddress = stackalloc byte[16];
+        ClientAddresses.WriteMapped(client, clientAddress);
+        var network = firewall.SelectNetwork(clientAddress);
+        var verdict = firewall.Evaluate(network, lowerName, (ushort)query.Type);
+        CountVerdict(verdict);
+        if (verdict.Blocks)
+        {
+            if (verdict.Kind == FirewallVerdictKind.Unevaluable)
+            {
+                Counters.CountFailClosed();
+                return DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.ServFail, (ushort)_maxUdpResponseSize, response);
+            }
+
+            Counters.CountBlocked();
+            var rule = verdict.Rule!;
+            if (rule.Rule.BlockResponse != BlockResponse.Override)
+            {
+                return WriteBlockResponse(request, query, rule, response);
+            }
+
+            var overrideContext = StartContext(request, query, transport, client, sink, firewall, network, inspectRedirection: false);
+            var overrideLength = Override(overrideContext, rule, response);
+            if (overrideLength != Forwarded)
+            {
+                Release(overrideContext);
+            }
+
+            return overrideLength;
+        }
+
+        if (ManagedTestDomains.IsTestDomain(lowerName))
+        {
+            Counters.CountLocalAnswer();
+            return WriteTestDomainAnswer(request, query, response);
+        }
+
+        var context = StartContext(request, query, transport, client, sink, firewall, network, verdict.InspectsRedirection);
         Counters.CountForwarded();
         _forwarder.Forward(context);
         return Forwarded;
@@ -80,6 +133,29 @@ public sealed class QueryPipeline : IUpstreamCompletion
     public void OnUpstreamResponse(QueryContext context, Span<byte> response)
     {
         Counters.CountUpstreamAnswer();
+        if (context.OverrideRule is { } overrideRule)
+        {
+            FinishOverride(context, overrideRule, response);
+            return;
+        }
+
+        if (context.InspectRedirection && FindBlockedRedirection(context, response) is { } blockingRule)
+        {
+            Counters.CountRedirectionBlocked();
+            Counters.CountBlocked();
+            DnsHeader.SetId(context.QueryBytes, context.Query.Id);
+            Span<byte> local = stackalloc byte[MaxLocalAnswerSize + DnsName.MaxWireLength + 12];
+            var localLength = blockingRule.Rule.BlockResponse == BlockResponse.Override
+                ? Override(context, blockingRule, local)
+                : WriteBlockResponse(context.QueryBytes, context.Query, blockingRule, local);
+            if (localLength != Forwarded)
+            {
+                Finish(context, local[..localLength]);
+            }
+
+            return;
+        }
+
         DnsHeader.SetId(response, context.Query.Id);
 
         // The forwarder matched the question ignoring case; the client gets its own spelling back.
@@ -102,9 +178,13 @@ public sealed class QueryPipeline : IUpstreamCompletion
     {
         Counters.CountServerFailure();
         Span<byte> answer = stackalloc byte[MaxLocalAnswerSize];
-        var query = context.Query;
-        DnsHeader.SetId(context.QueryBytes, query.Id);
-        var length = DnsResponseWriter.WriteRcodeResponse(context.QueryBytes, query, DnsResponseCode.ServFail, (ushort)_maxUdpResponseSize, answer);
+        var query = context.ClientQuery;
+        if (context.OverrideRule is null)
+        {
+            DnsHeader.SetId(context.QueryBytes, query.Id);
+        }
+
+        var length = DnsResponseWriter.WriteRcodeResponse(context.ClientQueryBytes, query, DnsResponseCode.ServFail, (ushort)_maxUdpResponseSize, answer);
         Finish(context, answer[..length]);
     }
 
@@ -123,6 +203,176 @@ public sealed class QueryPipeline : IUpstreamCompletion
         }
 
         return true;
+    }
+
+    private QueryContext StartContext(ReadOnlySpan<byte> request, in DnsQuery query, DnsTransport transport, SocketAddress client, IDnsResponseSink sink, CompiledFirewall firewall, CompiledNetwork network, bool inspectRedirection)
+    {
+        var context = _contexts.Get();
+        context.Initialize(request, query, transport, client, sink, Stopwatch.GetTimestamp());
+        context.Firewall = firewall;
+        context.Network = network;
+        context.InspectRedirection = inspectRedirection;
+        Interlocked.Increment(ref _inFlight);
+        return context;
+    }
+
+    private void CountVerdict(in FirewallVerdict verdict)
+    {
+        if (verdict.Kind != FirewallVerdictKind.Matched)
+        {
+            return;
+        }
+
+        switch (verdict.Rule!.Rule.Action)
+        {
+            case FirewallAction.Alert:
+                Counters.CountAlert();
+                break;
+            case FirewallAction.Allow:
+                Counters.CountAllowed();
+                break;
+        }
+    }
+
+    /// <summary>NODATA (NOERROR, empty answer) or NXDOMAIN, keeping the question, ID and EDNS; RA set.</summary>
+    private int WriteBlockResponse(ReadOnlySpan<byte> request, in DnsQuery query, CompiledRule rule, Span<byte> response)
+    {
+        var rcode = rule.Rule.BlockResponse == BlockResponse.NxDomain ? DnsResponseCode.NxDomain : DnsResponseCode.NoError;
+        return DnsResponseWriter.WriteRcodeResponse(request, query, rcode, (ushort)_maxUdpResponseSize, response);
+    }
+
+    private int WriteTestDomainAnswer(ReadOnlySpan<byte> request, in DnsQuery query, Span<byte> response)
+    {
+        var builder = new DnsAnswerBuilder(request, query, DnsResponseCode.NoError, response);
+        if (query.Type == DnsRecordType.A && query.Class == 1)
+        {
+            builder.TryAddQuestionNameRecord(DnsRecordType.A, TestDomainTtl, ManagedTestDomains.Address);
+        }
+
+        return builder.Finish((ushort)_maxUdpResponseSize);
+    }
+
+    /// <summary>
+    /// OVERRIDE: answers <c>query-name CNAME override-domain</c> and resolves the override domain through the
+    /// firewall. When the firewall blocks that domain too, the answer stops at the CNAME with that rule's
+    /// rcode (an OVERRIDE there would loop, so it ends the chain). Otherwise the override domain's query is
+    /// forwarded and <see cref="FinishOverride"/> appends its records. Returns an answer length written to
+    /// <paramref name="response"/> (the caller then finishes the context), or <see cref="Forwarded"/>.
+    /// </summary>
+    private int Override(QueryContext context, CompiledRule rule, Span<byte> response)
+    {
+        var target = rule.OverrideWireName!;
+        var clientQuery = context.ClientQuery;
+        var verdict = context.Firewall!.Evaluate(context.Network!, target, (ushort)clientQuery.Type);
+        if (verdict.Blocks)
+        {
+            var rcode = verdict.Kind == FirewallVerdictKind.Unevaluable ? DnsResponseCode.ServFail
+                : verdict.Rule!.Rule.BlockResponse == BlockResponse.NxDomain ? DnsResponseCode.NxDomain
+                : DnsResponseCode.NoError;
+            var builder = new DnsAnswerBuilder(context.ClientQueryBytes, clientQuery, rcode, response);
+            builder.TryAddCname((uint)rule.Rule.BlockOverrideTtl, target);
+            return builder.Finish((ushort)_maxUdpResponseSize);
+        }
+
+        Span<byte> overrideQuery = stackalloc byte[DnsHeader.Size + DnsName.MaxWireLength + 4 + EdnsInfo.OptRecordSize];
+        var edns = clientQuery.Edns;
+        var flags = (ushort)(clientQuery.Flags & (DnsHeader.FlagRd | DnsHeader.FlagCd));
+        var queryLength = DnsQueryWriter.Write(overrideQuery, 0, flags, target, clientQuery.Type, edns.IsPresent ? (ushort)_maxUdpResponseSize : (ushort)0, edns.DnssecOk);
+        DnsQueryParser.Parse(overrideQuery[..queryLength], out var parsedOverride);
+        context.BeginOverride(rule, overrideQuery[..queryLength], parsedOverride);
+        Counters.CountForwarded();
+        _forwarder.Forward(context);
+        return Forwarded;
+    }
+
+    /// <summary>Builds the OVERRIDE answer: the client's question, the CNAME, then the override domain's answer records.</summary>
+    private void FinishOverride(QueryContext context, CompiledRule rule, ReadOnlySpan<byte> upstreamAnswer)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
+        try
+        {
+            var clientQuery = context.ClientQuery;
+            var builder = new DnsAnswerBuilder(context.ClientQueryBytes, clientQuery, DnsHeader.GetRcode(upstreamAnswer), buffer);
+            builder.TryAddCname((uint)rule.Rule.BlockOverrideTtl, rule.OverrideWireName!);
+            var reader = new DnsRecordReader(upstreamAnswer, DnsHeader.Size);
+            var readable = reader.TryReadQuestion(out _, out _, out _);
+            var answers = DnsHeader.GetAnswerCount(upstreamAnswer);
+            for (var i = 0; readable && i < answers; i++)
+            {
+                if (!reader.TryRead(out var record) || !builder.TryCopyRecord(upstreamAnswer, record))
+                {
+                    break;
+                }
+            }
+
+            var length = builder.Finish((ushort)_maxUdpResponseSize);
+            var answer = buffer.AsSpan(0, length);
+            if (context.Transport == DnsTransport.Udp)
+            {
+                var limit = clientQuery.MaxUdpResponseSize(_maxUdpResponseSize);
+                if (length > limit)
+                {
+                    length = DnsResponseWriter.Truncate(answer, length, limit);
+                    Counters.CountTruncated();
+                }
+            }
+
+            Finish(context, buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// INSPECT_REDIRECTION_DOMAIN: judges every CNAME/DNAME target of the answer by the same firewall snapshot
+    /// and network as the query; returns the first BLOCK rule that matches one of them.
+    /// </summary>
+    private static CompiledRule? FindBlockedRedirection(QueryContext context, ReadOnlySpan<byte> answer)
+    {
+        if (answer.Length < DnsHeader.Size || DnsHeader.GetQuestionCount(answer) != 1)
+        {
+            return null;
+        }
+
+        var reader = new DnsRecordReader(answer, DnsHeader.Size);
+        if (!reader.TryReadQuestion(out _, out _, out _))
+        {
+            return null;
+        }
+
+        Span<byte> target = stackalloc byte[DnsName.MaxWireLength];
+        var answers = DnsHeader.GetAnswerCount(answer);
+        var qtype = (ushort)context.Query.Type;
+        for (var i = 0; i < answers; i++)
+        {
+            if (!reader.TryRead(out var record))
+            {
+                return null;
+            }
+
+            if (record.Type is not (DnsRecordType.CNAME or DnsRecordType.DNAME) || !DnsName.TrySkip(answer, record.RDataOffset, out _))
+            {
+                continue;
+            }
+
+            var length = DnsName.CopyLowercase(answer, record.RDataOffset, target);
+            var verdict = context.Firewall!.Evaluate(context.Network!, target[..length], qtype);
+            if (verdict.Kind == FirewallVerdictKind.Matched && verdict.Rule!.IsBlock)
+            {
+                return verdict.Rule;
+            }
+        }
+
+        return null;
+    }
+
+    private void Release(QueryContext context)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        context.Reset();
+        _contexts.Return(context);
     }
 
     private void Finish(QueryContext context, ReadOnlySpan<byte> answer)

@@ -11,6 +11,12 @@ public sealed class ServerCounters
     private long _upstreamAnswers;
     private long _serverFailures;
     private long _truncated;
+    private long _blocked;
+    private long _alerts;
+    private long _allowed;
+    private long _failClosed;
+    private long _redirectionBlocked;
+    private long _localAnswers;
 
     public long UdpQueries => Interlocked.Read(ref _udpQueries);
 
@@ -31,6 +37,36 @@ public sealed class ServerCounters
 
     /// <summary>UDP answers cut down with TC=1 because they exceeded the client's limit.</summary>
     public long Truncated => Interlocked.Read(ref _truncated);
+
+    /// <summary>Queries answered with a block response (the query name or a name of its CNAME chain).</summary>
+    public long Blocked => Interlocked.Read(ref _blocked);
+
+    /// <summary>Queries that matched an ALERT rule and went on.</summary>
+    public long Alerts => Interlocked.Read(ref _alerts);
+
+    /// <summary>Queries that matched an ALLOW rule.</summary>
+    public long Allowed => Interlocked.Read(ref _allowed);
+
+    /// <summary>Queries answered SERVFAIL because their network's rules could not be evaluated (fail closed).</summary>
+    public long FailClosed => Interlocked.Read(ref _failClosed);
+
+    /// <summary>Answers replaced by a block response because a name of their CNAME/DNAME chain was blocked.</summary>
+    public long RedirectionBlocked => Interlocked.Read(ref _redirectionBlocked);
+
+    /// <summary>Queries answered locally: the managed lists' test domains.</summary>
+    public long LocalAnswers => Interlocked.Read(ref _localAnswers);
+
+    internal void CountBlocked() => Interlocked.Increment(ref _blocked);
+
+    internal void CountAlert() => Interlocked.Increment(ref _alerts);
+
+    internal void CountAllowed() => Interlocked.Increment(ref _allowed);
+
+    internal void CountFailClosed() => Interlocked.Increment(ref _failClosed);
+
+    internal void CountRedirectionBlocked() => Interlocked.Increment(ref _redirectionBlocked);
+
+    internal void CountLocalAnswer() => Interlocked.Increment(ref _localAnswers);
 
     internal void CountQuery(DnsTransport transport)
     {

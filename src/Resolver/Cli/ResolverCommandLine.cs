@@ -62,6 +62,11 @@ public static class ResolverCommandLine
 
                 return ExitInvalidConfiguration;
             }
+            catch (InvalidDataException exception)
+            {
+                await Console.Error.WriteLineAsync($"resolver: invalid configuration: {exception.Message}").ConfigureAwait(false);
+                return ExitInvalidConfiguration;
+            }
             catch (InvalidOperationException exception) when (exception.InnerException is System.Net.Sockets.SocketException)
             {
                 await Console.Error.WriteLineAsync($"resolver: {exception.Message}").ConfigureAwait(false);
