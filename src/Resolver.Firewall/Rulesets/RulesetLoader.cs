@@ -283,7 +283,7 @@ public sealed class RulesetLoader
             Error(file, Line(node), $"rule '{name}': blockResponse (NODATA, NXDOMAIN or OVERRIDE) is required when action is BLOCK");
         }
 
-        if (action != FirewallAction.Block && (blockResponse is not null || overrideDomain is not null))
+        if (action is not null and not FirewallAction.Block && (blockResponse is not null || overrideDomain is not null))
         {
             Error(file, Line(node), $"rule '{name}': blockResponse and blockOverride* apply only to action BLOCK");
         }
