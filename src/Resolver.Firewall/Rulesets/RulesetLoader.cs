@@ -35,6 +35,14 @@ public sealed class RulesetLoader
         return loader.LoadDirectory(directory);
     }
 
+    /// <summary>The built-in policy (<c>rulesets/default.yaml</c>), used when no rulesets folder exists.</summary>
+    public static RulesetLoadResult LoadBuiltInDefault()
+    {
+        using var stream = typeof(RulesetLoader).Assembly.GetManifestResourceStream("defaults/default.yaml")!;
+        using var reader = new StreamReader(stream);
+        return LoadText(reader.ReadToEnd(), "(built-in default.yaml)");
+    }
+
     /// <summary>Loads one YAML text as if it were the only file of a folder (for the API and tests).</summary>
     public static RulesetLoadResult LoadText(string yaml, string fileName, string? baseDirectory = null)
     {

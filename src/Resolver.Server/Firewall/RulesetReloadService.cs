@@ -44,7 +44,7 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
             }
 
             LogNoFolder(_folder);
-            _state.Apply(RulesetLoader.LoadText(string.Empty, "(none)"));
+            _state.Apply(RulesetLoader.LoadBuiltInDefault());
             return Task.CompletedTask;
         }
 
@@ -150,7 +150,7 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Rulesets loaded from {Folder}: {Lists} domain lists ({Names} names), {Groups} rule groups, {Networks} networks")]
     private partial void LogLoaded(string folder, int lists, int names, int groups, int networks);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No rulesets folder at {Folder}: only the managed lists are available and no rule applies")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No rulesets folder at {Folder}: using the built-in default policy (block the managed malware and botnet lists)")]
     private partial void LogNoFolder(string folder);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Diagnostic}")]

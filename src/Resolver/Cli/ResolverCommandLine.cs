@@ -29,6 +29,19 @@ public static class ResolverCommandLine
         serveCommandOptions.AddTo(serve);
         serve.SetAction((parseResult, cancellationToken) => ServeAsync(serveCommandOptions.Read(parseResult), cancellationToken));
         root.Add(serve);
+
+        var checkRulesets = new Option<string>("--rulesets")
+        {
+            Description = "Folder of firewall ruleset files to check [default: ./rulesets]",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => "rulesets",
+        };
+        var check = new Command("check", "Validate a rulesets folder and print its lists, rule groups and each network's rules in evaluation order; exit 1 on errors.")
+        {
+            checkRulesets,
+        };
+        check.SetAction(parseResult => CheckCommand.Run(parseResult.GetValue(checkRulesets)!, Console.Out, Console.Error));
+        root.Add(check);
         return root;
     }
 
