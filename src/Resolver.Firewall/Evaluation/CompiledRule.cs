@@ -13,6 +13,8 @@ public sealed class CompiledRule
         Association = association;
         List = list;
         ListIndex = listIndex;
+        RuleGroupId = ResourceIds.RuleGroup(group.Name);
+        DomainListId = ResourceIds.DomainList(list.Name);
         if (rule.BlockOverrideDomain is { } overrideDomain)
         {
             var wire = new byte[256];
@@ -28,6 +30,11 @@ public sealed class CompiledRule
     public RuleGroupAssociation Association { get; }
 
     public DomainList List { get; }
+
+    /// <summary>The rule group's id as query logs and the API show it.</summary>
+    public string RuleGroupId { get; }
+
+    public string DomainListId { get; }
 
     internal int ListIndex { get; }
 

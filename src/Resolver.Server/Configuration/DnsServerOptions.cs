@@ -33,4 +33,6 @@ public sealed class DnsServerOptions
     public TcpListenerOptions Tcp { get; set; } = new();
 
     public UpstreamOptions Upstream { get; set; } = new();
+
+    public QueryLogging.QueryLogOptions QueryLog { get; set; } = new();
 }

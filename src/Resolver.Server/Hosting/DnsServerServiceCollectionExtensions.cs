@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Resolver.Server.Configuration;
 using Resolver.Server.Firewall;
+using Resolver.Server.QueryLogging;
 using Resolver.Server.Pipeline;
 using Resolver.Server.Upstreams;
 
@@ -21,6 +22,9 @@ public static class DnsServerServiceCollectionExtensions
         services.AddSingleton<FirewallState>();
         services.AddSingleton<RulesetReloadService>();
         services.AddHostedService(static provider => provider.GetRequiredService<RulesetReloadService>());
+        services.AddSingleton<QueryLog>();
+        services.AddSingleton<QueryLogWriter>();
+        services.AddHostedService(static provider => provider.GetRequiredService<QueryLogWriter>());
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<IQueryForwarder>(static provider => provider.GetRequiredService<UpstreamForwarder>());
         services.AddSingleton<QueryPipeline>();

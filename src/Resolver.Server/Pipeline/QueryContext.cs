@@ -61,6 +61,9 @@ public sealed class QueryContext
     internal bool InspectRedirection;
     internal CompiledRule? OverrideRule;
 
+    /// <summary>The rule that decided the query (for the query log), if any.</summary>
+    internal CompiledRule? MatchedRule;
+
     internal void Initialize(ReadOnlySpan<byte> query, in DnsQuery parsed, DnsTransport transport, SocketAddress client, IDnsResponseSink sink, long timestamp)
     {
         if (query.Length > _buffer.Length)
@@ -119,6 +122,7 @@ public sealed class QueryContext
         Network = null;
         InspectRedirection = false;
         OverrideRule = null;
+        MatchedRule = null;
         Sink = null;
         PendingPrevious = null;
         PendingNext = null;

@@ -10,6 +10,7 @@ using Resolver.Firewall.Managed;
 using Resolver.Firewall.Model;
 using Resolver.Server.Configuration;
 using Resolver.Server.Firewall;
+using Resolver.Server.QueryLogging;
 
 namespace Resolver.Server.Pipeline;
 
@@ -31,19 +32,21 @@ public sealed class QueryPipeline : IUpstreamCompletion
 
     private readonly IQueryForwarder _forwarder;
     private readonly FirewallState _firewall;
+    private readonly QueryLog _queryLog;
     private readonly ObjectPool<QueryContext> _contexts;
     private readonly int _maxUdpResponseSize;
     private int _inFlight;
 
     public QueryPipeline(IQueryForwarder forwarder, IOptions<DnsServerOptions> options)
-        : this(forwarder, new FirewallState(), options)
+        : this(forwarder, new FirewallState(), QueryLog.Disabled, options)
     {
     }
 
-    public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, IOptions<DnsServerOptions> options)
+    public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, QueryLog queryLog, IOptions<DnsServerOptions> options)
     {
         _forwarder = forwarder;
         _firewall = firewall;
+        _queryLog = queryLog;
         _maxUdpResponseSize = options.Value.Udp.MaxResponseSize;
         _contexts = new DefaultObjectPool<QueryContext>(new QueryContextPolicy(), 4096);
         forwarder.Attach(this);
@@ -95,36 +98,46 @@ public sealed class QueryPipeline : IUpstreamCompletion
         CountVerdict(verdict);
         if (verdict.Blocks)
         {
+            int length;
             if (verdict.Kind == FirewallVerdictKind.Unevaluable)
             {
                 Counters.CountFailClosed();
-                return DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.ServFail, (ushort)_maxUdpResponseSize, response);
+                length = DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.ServFail, (ushort)_maxUdpResponseSize, response);
+                _queryLog.Record(request, query, response[..length], transport, client, network, null);
+                return length;
             }
 
             Counters.CountBlocked();
             var rule = verdict.Rule!;
             if (rule.Rule.BlockResponse != BlockResponse.Override)
             {
-                return WriteBlockResponse(request, query, rule, response);
+                length = WriteBlockResponse(request, query, rule, response);
+                _queryLog.Record(request, query, response[..length], transport, client, network, rule);
+                return length;
             }
 
             var overrideContext = StartContext(request, query, transport, client, sink, firewall, network, inspectRedirection: false);
-            var overrideLength = Override(overrideContext, rule, response);
-            if (overrideLength != Forwarded)
+            overrideContext.MatchedRule = rule;
+            length = Override(overrideContext, rule, response);
+            if (length != Forwarded)
             {
+                _queryLog.Record(request, query, response[..length], transport, client, network, rule);
                 Release(overrideContext);
             }
 
-            return overrideLength;
+            return length;
         }
 
         if (ManagedTestDomains.IsTestDomain(lowerName))
         {
             Counters.CountLocalAnswer();
-            return WriteTestDomainAnswer(request, query, response);
+            var length = WriteTestDomainAnswer(request, query, response);
+            _queryLog.Record(request, query, response[..length], transport, client, network, verdict.Rule);
+            return length;
         }
 
         var context = StartContext(request, query, transport, client, sink, firewall, network, verdict.InspectsRedirection);
+        context.MatchedRule = verdict.Rule;
         Counters.CountForwarded();
         _forwarder.Forward(context);
         return Forwarded;
@@ -141,6 +154,7 @@ public sealed class QueryPipeline : IUpstreamCompletion
 
         if (context.InspectRedirection && FindBlockedRedirection(context, response) is { } blockingRule)
         {
+            context.MatchedRule = blockingRule;
             Counters.CountRedirectionBlocked();
             Counters.CountBlocked();
             DnsHeader.SetId(context.QueryBytes, context.Query.Id);
@@ -379,6 +393,7 @@ public sealed class QueryPipeline : IUpstreamCompletion
     {
         try
         {
+            _queryLog.Record(context.ClientQueryBytes, context.ClientQuery, answer, context.Transport, context.ClientAddress, context.Network, context.MatchedRule);
             context.Sink?.SendResponse(context, answer);
         }
         finally

@@ -116,6 +116,18 @@ public static class ResolverCommandLine
             Description = "Forward every query to the upstreams over TCP [default: false]",
         };
 
+        private readonly Option<string> _queryLog = new("--query-log")
+        {
+            Description = "Log queries as Route 53 Resolver query-log JSON lines: all, matches (firewall matches only) or off [default: off]",
+            HelpName = "all|matches|off",
+        };
+
+        private readonly Option<string> _queryLogFile = new("--query-log-file")
+        {
+            Description = "File the query log is appended to; - for standard output [default: -]",
+            HelpName = "PATH",
+        };
+
         private readonly Option<string> _config = new("--config")
         {
             Description = "Extra JSON settings file, layered over appsettings.json [default: none]",
@@ -142,6 +154,9 @@ public static class ResolverCommandLine
             command.Add(_upstream);
             command.Add(_rulesets);
             command.Add(_tcpOnly);
+            _queryLog.AcceptOnlyFromAmong("all", "matches", "off");
+            command.Add(_queryLog);
+            command.Add(_queryLogFile);
             command.Add(_config);
             command.Add(_logLevel);
             command.Add(_logFormat);
@@ -154,6 +169,8 @@ public static class ResolverCommandLine
             Rulesets = result.GetValue(_rulesets),
             UpstreamTcpOnly = result.GetValue(_tcpOnly),
             ConfigFile = result.GetValue(_config),
+            QueryLog = result.GetValue(_queryLog),
+            QueryLogFile = result.GetValue(_queryLogFile),
             LogLevel = result.GetValue(_logLevel),
             LogFormat = result.GetValue(_logFormat),
         };

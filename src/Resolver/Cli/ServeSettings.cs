@@ -16,6 +16,11 @@ public sealed class ServeSettings
 
     public bool UpstreamTcpOnly { get; init; }
 
+    /// <summary>Query log mode: all, matches or off.</summary>
+    public string? QueryLog { get; init; }
+
+    public string? QueryLogFile { get; init; }
+
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
 
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
@@ -30,6 +35,16 @@ public sealed class ServeSettings
         if (Rulesets is not null)
         {
             overrides["Resolver:Rulesets"] = Rulesets;
+        }
+
+        if (QueryLog is not null)
+        {
+            overrides["Resolver:QueryLog:Mode"] = QueryLog;
+        }
+
+        if (QueryLogFile is not null)
+        {
+            overrides["Resolver:QueryLog:Path"] = QueryLogFile;
         }
 
         if (UpstreamTcpOnly)
