@@ -7,5 +7,8 @@ public sealed record RulesetLoadResult(FirewallDefinition? Definition, IReadOnly
 {
     public bool Succeeded => Definition is not null;
 
+    /// <summary>The url lists the folder names, for the downloader to keep fresh.</summary>
+    public IReadOnlyList<RemoteListSpecification> RemoteLists { get; init; } = [];
+
     public IEnumerable<RulesetDiagnostic> Errors => Diagnostics.Where(d => d.IsError);
 }

@@ -24,14 +24,21 @@ public sealed class RulesetLoader
     private readonly Dictionary<string, (string File, int Line)> _listOrigins = new(StringComparer.Ordinal);
     private readonly List<(string File, int Line, string Group, FirewallRule Rule)> _ruleReferences = [];
     private readonly List<(string File, int Line, string Network, RuleGroupAssociation Association)> _associationReferences = [];
+    private readonly List<RemoteListSpecification> _remoteLists = [];
+    private readonly IRemoteListCache? _remoteCache;
 
-    private RulesetLoader()
+    private RulesetLoader(IRemoteListCache? remoteCache)
     {
+        _remoteCache = remoteCache;
     }
 
-    public static RulesetLoadResult Load(string directory)
+    /// <summary>
+    /// Loads a folder. Remote lists are read from <paramref name="remoteCache"/>; a remote list without a
+    /// cached copy loads as failed, which makes the networks that use it fail open or closed.
+    /// </summary>
+    public static RulesetLoadResult Load(string directory, IRemoteListCache? remoteCache = null)
     {
-        var loader = new RulesetLoader();
+        var loader = new RulesetLoader(remoteCache);
         return loader.LoadDirectory(directory);
     }
 
@@ -46,7 +53,7 @@ public sealed class RulesetLoader
     /// <summary>Loads one YAML text as if it were the only file of a folder (for the API and tests).</summary>
     public static RulesetLoadResult LoadText(string yaml, string fileName, string? baseDirectory = null)
     {
-        var loader = new RulesetLoader();
+        var loader = new RulesetLoader(null);
         loader.AddManagedLists();
         loader.LoadFile(new StringReader(yaml), fileName, baseDirectory ?? Directory.GetCurrentDirectory());
         return loader.Finish();
@@ -204,11 +211,46 @@ public sealed class RulesetLoader
             }
         }
 
-        if (fields.Scalar("url") is { } url)
+        string? loadFailure = null;
+        if (fields.Scalar("url") is { } urlText)
         {
             sources++;
-            source = url;
-            Error(file, fields.LineOf("url"), $"domain list '{name}': remote lists (url) are not supported yet; download the file and use 'file'");
+            source = urlText;
+            var interval = RemoteListSpecification.DefaultRefreshInterval;
+            if (fields.Scalar("refreshInterval") is { } intervalText && !TryParseInterval(intervalText, out interval))
+            {
+                Error(file, fields.LineOf("refreshInterval"), $"domain list '{name}': refreshInterval '{intervalText}' is not a duration like 30s, 15m, 1h or 1d (at least 1s)");
+            }
+
+            if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                Error(file, fields.LineOf("url"), $"domain list '{name}': url '{urlText}' is not an http(s) URL");
+            }
+            else
+            {
+                _remoteLists.Add(new RemoteListSpecification(name, url, interval));
+                var cached = _remoteCache?.CachedPath(url);
+                if (cached is null)
+                {
+                    loadFailure = _remoteCache?.LastFailure(url) is { } failure ? $"download failed and nothing is cached: {failure}" : "not downloaded yet";
+                }
+                else
+                {
+                    try
+                    {
+                        using var reader = File.OpenText(cached);
+                        domains.AddRange(DomainListParser.Parse(reader, format, urlText, _diagnostics));
+                    }
+                    catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                    {
+                        loadFailure = $"cached copy unreadable: {exception.Message}";
+                    }
+                }
+            }
+        }
+        else if (fields.Node("refreshInterval") is not null)
+        {
+            Error(file, fields.LineOf("refreshInterval"), $"domain list '{name}': refreshInterval applies only to url lists");
         }
 
         if (sources != 1)
@@ -218,7 +260,7 @@ public sealed class RulesetLoader
         }
 
         _listOrigins[name] = (file, Line(node));
-        _lists.Add(new DomainList(name, domains) { Source = source, Description = fields.Scalar("description") });
+        _lists.Add(new DomainList(name, domains) { Source = source, Description = fields.Scalar("description"), LoadFailure = loadFailure });
     }
 
     private void ReadRuleGroup(string file, YamlMappingNode node)
@@ -435,7 +477,26 @@ public sealed class RulesetLoader
         }
 
         var succeeded = !_diagnostics.Exists(d => d.IsError);
-        return new RulesetLoadResult(succeeded ? new FirewallDefinition(_lists, _groups, _networks) : null, _diagnostics);
+        return new RulesetLoadResult(succeeded ? new FirewallDefinition(_lists, _groups, _networks) : null, _diagnostics) { RemoteLists = _remoteLists };
+    }
+
+    private static bool TryParseInterval(string text, out TimeSpan interval)
+    {
+        interval = default;
+        if (text.Length < 2 || !double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out interval) && interval >= RemoteListSpecification.MinimumRefreshInterval;
+        }
+
+        interval = char.ToLowerInvariant(text[^1]) switch
+        {
+            's' => TimeSpan.FromSeconds(value),
+            'm' => TimeSpan.FromMinutes(value),
+            'h' => TimeSpan.FromHours(value),
+            'd' => TimeSpan.FromDays(value),
+            _ => TimeSpan.Zero,
+        };
+        return interval >= RemoteListSpecification.MinimumRefreshInterval;
     }
 
     private void ForEachMapping(string file, YamlNode node, Action<YamlMappingNode> read)

@@ -22,6 +22,15 @@ public sealed class DnsServerOptions
     /// <summary>Folder of firewall ruleset files (<c>*.yaml</c>); relative paths start at the working directory.</summary>
     public string Rulesets { get; set; } = "rulesets";
 
+    /// <summary>Where the resolver keeps what it must not lose: downloaded lists (and, later, API state).</summary>
+    public string StateDirectory { get; set; } = DefaultStateDirectory();
+
+    /// <summary>How long one download of a remote list may take.</summary>
+    public TimeSpan RemoteListTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the start waits for remote lists that have no cached copy yet.</summary>
+    public TimeSpan RemoteListStartupWait { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long the folder must be quiet after a change before it is reloaded (editors write in bursts).</summary>
     public TimeSpan RulesetsReloadDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -35,4 +44,12 @@ public sealed class DnsServerOptions
     public UpstreamOptions Upstream { get; set; } = new();
 
     public QueryLogging.QueryLogOptions QueryLog { get; set; } = new();
+
+    private static string DefaultStateDirectory()
+    {
+        // XDG base directories: $XDG_STATE_HOME, else ~/.local/state.
+        var xdg = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        var root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        return Path.Combine(root, "resolver");
+    }
 }

@@ -59,6 +59,9 @@ public sealed class DnsServerOptionsValidator : IValidateOptions<DnsServerOption
         Check(errors, upstreamOptions.FailureThreshold >= 1, "Resolver:Upstream:FailureThreshold must be at least 1");
         Check(errors, upstreamOptions.DownBackoff >= TimeSpan.Zero, "Resolver:Upstream:DownBackoff must not be negative");
         Check(errors, upstreamOptions.MaxIdleTcpConnections >= 0, "Resolver:Upstream:MaxIdleTcpConnections must not be negative");
+        Check(errors, !string.IsNullOrWhiteSpace(options.StateDirectory), "Resolver:StateDirectory (--state-dir) must name a folder");
+        Check(errors, options.RemoteListTimeout > TimeSpan.Zero, "Resolver:RemoteListTimeout must be positive");
+        Check(errors, options.RemoteListStartupWait >= TimeSpan.Zero, "Resolver:RemoteListStartupWait must not be negative");
         var queryLog = options.QueryLog;
         Check(errors, queryLog.Capacity is >= 1 and <= 10_000_000, "Resolver:QueryLog:Capacity must be 1-10000000");
         Check(errors, !string.IsNullOrWhiteSpace(queryLog.Path), "Resolver:QueryLog:Path must be a file path or - for standard output");

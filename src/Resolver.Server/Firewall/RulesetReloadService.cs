@@ -16,7 +16,14 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
 {
     private const string DefaultFolder = "rulesets";
 
+    private static readonly TimeSpan RefreshCheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly FirewallState _state;
+    private readonly RemoteListCache _cache;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<Uri, DateTime> _nextRefresh = [];
+    private IReadOnlyList<RemoteListSpecification> _remoteLists = [];
+    private Task _refreshLoop = Task.CompletedTask;
     private readonly DnsServerOptions _options;
     private readonly ILogger<RulesetReloadService> _logger;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
@@ -25,15 +32,16 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
     private PosixSignalRegistration? _hangup;
     private Timer? _debounce;
 
-    public RulesetReloadService(FirewallState state, IOptions<DnsServerOptions> options, ILogger<RulesetReloadService> logger)
+    public RulesetReloadService(FirewallState state, RemoteListCache cache, IOptions<DnsServerOptions> options, ILogger<RulesetReloadService> logger)
     {
         _state = state;
+        _cache = cache;
         _options = options.Value;
         _logger = logger;
         _folder = Path.GetFullPath(_options.Rulesets);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!Directory.Exists(_folder))
         {
@@ -45,10 +53,15 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
 
             LogNoFolder(_folder);
             _state.Apply(RulesetLoader.LoadBuiltInDefault());
-            return Task.CompletedTask;
+            return;
         }
 
-        var result = RulesetLoader.Load(_folder);
+        var result = RulesetLoader.Load(_folder, _cache);
+        if (result.Succeeded && await DownloadMissingAsync(result.RemoteLists, cancellationToken).ConfigureAwait(false))
+        {
+            result = RulesetLoader.Load(_folder, _cache);
+        }
+
         LogDiagnostics(result);
         if (!_state.Apply(result))
         {
@@ -57,6 +70,8 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
         }
 
         LogLoaded(_folder, result.Definition!.DomainLists.Count, _state.Current.IndexedNames, result.Definition.RuleGroups.Count, result.Definition.Networks.Count);
+        TrackRemoteLists(result.RemoteLists);
+        _refreshLoop = RefreshLoopAsync(_stopping.Token);
         _debounce = new Timer(_ => _ = ReloadAsync(), null, Timeout.Infinite, Timeout.Infinite);
         _watcher = new FileSystemWatcher(_folder)
         {
@@ -76,20 +91,26 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
                 ScheduleReload(TimeSpan.Zero);
             });
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _refreshLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
         _hangup?.Dispose();
         _hangup = null;
         if (_watcher is not null)
         {
             _watcher.EnableRaisingEvents = false;
         }
-
-        return Task.CompletedTask;
     }
 
     public void Dispose()
@@ -98,6 +119,7 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
         _watcher?.Dispose();
         _debounce?.Dispose();
         _reloadLock.Dispose();
+        _stopping.Dispose();
     }
 
     /// <summary>Reloads now; used by SIGHUP, the file watcher and tests.</summary>
@@ -106,10 +128,11 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
         await _reloadLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            var result = await Task.Run(() => RulesetLoader.Load(_folder)).ConfigureAwait(false);
+            var result = await Task.Run(() => RulesetLoader.Load(_folder, _cache)).ConfigureAwait(false);
             LogDiagnostics(result);
             if (_state.Apply(result))
             {
+                TrackRemoteLists(result.RemoteLists);
                 LogLoaded(_folder, result.Definition!.DomainLists.Count, _state.Current.IndexedNames, result.Definition.RuleGroups.Count, result.Definition.Networks.Count);
                 return true;
             }
@@ -125,6 +148,77 @@ public sealed partial class RulesetReloadService : IHostedService, IDisposable
         finally
         {
             _reloadLock.Release();
+        }
+    }
+
+    /// <summary>At start, remote lists without a cached copy are fetched once (bounded) so the first load has them.</summary>
+    private async Task<bool> DownloadMissingAsync(IReadOnlyList<RemoteListSpecification> lists, CancellationToken cancellationToken)
+    {
+        var missing = lists.Where(l => _cache.CachedPath(l.Url) is null).ToList();
+        if (missing.Count == 0)
+        {
+            return false;
+        }
+
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(_options.RemoteListStartupWait);
+        try
+        {
+            var results = await Task.WhenAll(missing.Select(l => _cache.RefreshAsync(l, bound.Token))).ConfigureAwait(false);
+            return results.Any(changed => changed);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return missing.Any(l => _cache.CachedPath(l.Url) is not null);
+        }
+    }
+
+    private void TrackRemoteLists(IReadOnlyList<RemoteListSpecification> lists)
+    {
+        lock (_nextRefresh)
+        {
+            var now = DateTime.UtcNow;
+            foreach (var list in lists)
+            {
+                if (!_nextRefresh.ContainsKey(list.Url))
+                {
+                    _nextRefresh[list.Url] = _cache.CachedPath(list.Url) is null ? now : now + list.RefreshInterval;
+                }
+            }
+
+            _remoteLists = lists;
+        }
+    }
+
+    private async Task RefreshLoopAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(RefreshCheckInterval);
+        while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+        {
+            List<RemoteListSpecification> due = [];
+            lock (_nextRefresh)
+            {
+                var now = DateTime.UtcNow;
+                foreach (var list in _remoteLists)
+                {
+                    if (_nextRefresh.TryGetValue(list.Url, out var next) && next <= now)
+                    {
+                        due.Add(list);
+                        _nextRefresh[list.Url] = now + list.RefreshInterval;
+                    }
+                }
+            }
+
+            var changed = false;
+            foreach (var list in due)
+            {
+                changed |= await _cache.RefreshAsync(list, stopping).ConfigureAwait(false);
+            }
+
+            if (changed)
+            {
+                await ReloadAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -20,6 +20,7 @@ public static class DnsServerServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DnsServerOptions>, DnsServerOptionsValidator>();
         services.AddSingleton(static provider => Resolve(provider.GetRequiredService<IOptions<DnsServerOptions>>().Value));
         services.AddSingleton<FirewallState>();
+        services.AddSingleton<RemoteListCache>();
         services.AddSingleton<RulesetReloadService>();
         services.AddHostedService(static provider => provider.GetRequiredService<RulesetReloadService>());
         services.AddSingleton<QueryLog>();

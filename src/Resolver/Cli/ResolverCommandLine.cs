@@ -128,6 +128,12 @@ public static class ResolverCommandLine
             HelpName = "PATH",
         };
 
+        private readonly Option<string> _stateDir = new("--state-dir")
+        {
+            Description = "Folder for state kept across restarts: downloaded domain lists [default: $XDG_STATE_HOME/resolver or ~/.local/state/resolver]",
+            HelpName = "DIR",
+        };
+
         private readonly Option<string> _config = new("--config")
         {
             Description = "Extra JSON settings file, layered over appsettings.json [default: none]",
@@ -157,6 +163,7 @@ public static class ResolverCommandLine
             _queryLog.AcceptOnlyFromAmong("all", "matches", "off");
             command.Add(_queryLog);
             command.Add(_queryLogFile);
+            command.Add(_stateDir);
             command.Add(_config);
             command.Add(_logLevel);
             command.Add(_logFormat);
@@ -170,6 +177,7 @@ public static class ResolverCommandLine
             UpstreamTcpOnly = result.GetValue(_tcpOnly),
             ConfigFile = result.GetValue(_config),
             QueryLog = result.GetValue(_queryLog),
+            StateDirectory = result.GetValue(_stateDir),
             QueryLogFile = result.GetValue(_queryLogFile),
             LogLevel = result.GetValue(_logLevel),
             LogFormat = result.GetValue(_logFormat),

@@ -21,6 +21,8 @@ public sealed class ServeSettings
 
     public string? QueryLogFile { get; init; }
 
+    public string? StateDirectory { get; init; }
+
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
 
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
@@ -35,6 +37,11 @@ public sealed class ServeSettings
         if (Rulesets is not null)
         {
             overrides["Resolver:Rulesets"] = Rulesets;
+        }
+
+        if (StateDirectory is not null)
+        {
+            overrides["Resolver:StateDirectory"] = StateDirectory;
         }
 
         if (QueryLog is not null)

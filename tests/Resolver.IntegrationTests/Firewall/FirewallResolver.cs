@@ -17,11 +17,12 @@ public sealed class FirewallResolver : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private FirewallResolver(IHost host, TestUpstream upstream, string folder)
+    private FirewallResolver(IHost host, TestUpstream upstream, string folder, string stateFolder)
     {
         _host = host;
         Upstream = upstream;
         Folder = folder;
+        StateFolder = stateFolder;
         Server = host.Services.GetRequiredService<DnsServerService>();
         State = host.Services.GetRequiredService<FirewallState>();
     }
@@ -34,11 +35,14 @@ public sealed class FirewallResolver : IAsyncDisposable
 
     public string Folder { get; }
 
+    public string StateFolder { get; }
+
     public IPEndPoint EndPoint => Server.BoundEndPoints[0];
 
-    public static async Task<FirewallResolver> StartAsync(string yaml, Func<UpstreamRequest, UpstreamReply?>? special = null, IReadOnlyDictionary<string, string>? files = null)
+    public static async Task<FirewallResolver> StartAsync(string yaml, Func<UpstreamRequest, UpstreamReply?>? special = null, IReadOnlyDictionary<string, string>? files = null, string? stateFolder = null)
     {
         var folder = Directory.CreateTempSubdirectory("resolver-rulesets-").FullName;
+        stateFolder ??= Directory.CreateTempSubdirectory("resolver-state-").FullName;
         File.WriteAllText(Path.Combine(folder, "main.yaml"), yaml);
         foreach (var (name, text) in files ?? new Dictionary<string, string>())
         {
@@ -53,10 +57,11 @@ public sealed class FirewallResolver : IAsyncDisposable
             Listen = ["127.0.0.1:0"],
             Upstreams = [upstream.EndPoint.ToString()],
             Rulesets = folder,
+            StateDirectory = stateFolder,
             LogLevel = Serilog.Events.LogEventLevel.Warning,
         });
         await host.StartAsync();
-        return new FirewallResolver(host, upstream, folder);
+        return new FirewallResolver(host, upstream, folder, stateFolder);
     }
 
     public static UpstreamReply DefaultAnswer(UpstreamRequest request) => request.Type switch
@@ -75,5 +80,9 @@ public sealed class FirewallResolver : IAsyncDisposable
         _host.Dispose();
         await Upstream.DisposeAsync();
         Directory.Delete(Folder, recursive: true);
+        if (Directory.Exists(StateFolder))
+        {
+            Directory.Delete(StateFolder, recursive: true);
+        }
     }
 }
