@@ -25,4 +25,11 @@ internal static class ClientAddresses
             bytes.Slice(IPv6Offset, 16).CopyTo(destination);
         }
     }
+
+    /// <summary>The address and port as text, for the rare log line (allocates).</summary>
+    public static string ToText(SocketAddress address)
+    {
+        var template = address.Family == AddressFamily.InterNetwork ? new IPEndPoint(IPAddress.Any, 0) : new IPEndPoint(IPAddress.IPv6Any, 0);
+        return template.Create(address).ToString() ?? string.Empty;
+    }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 using System.Buffers;
@@ -19,7 +21,7 @@ namespace Resolver.Server.Pipeline;
 /// answered (block responses, test domains, errors), forward the rest, and finish the upstream's answer for
 /// the client (redirection chain inspection, ID, name case, truncation). Allocation-free.
 /// </summary>
-public sealed class QueryPipeline : IUpstreamCompletion
+public sealed partial class QueryPipeline : IUpstreamCompletion
 {
     /// <summary>Returned by <see cref="Handle"/> when the answer will come later through the sink.</summary>
     public const int Forwarded = -1;
@@ -33,17 +35,19 @@ public sealed class QueryPipeline : IUpstreamCompletion
     private readonly IQueryForwarder _forwarder;
     private readonly FirewallState _firewall;
     private readonly QueryLog _queryLog;
+    private readonly ILogger _logger;
     private readonly ObjectPool<QueryContext> _contexts;
     private readonly int _maxUdpResponseSize;
     private int _inFlight;
 
     public QueryPipeline(IQueryForwarder forwarder, IOptions<DnsServerOptions> options)
-        : this(forwarder, new FirewallState(), QueryLog.Disabled, options)
+        : this(forwarder, new FirewallState(), QueryLog.Disabled, options, NullLogger<QueryPipeline>.Instance)
     {
     }
 
-    public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, QueryLog queryLog, IOptions<DnsServerOptions> options)
+    public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, QueryLog queryLog, IOptions<DnsServerOptions> options, ILogger<QueryPipeline> logger)
     {
+        _logger = logger;
         _forwarder = forwarder;
         _firewall = firewall;
         _queryLog = queryLog;
@@ -96,6 +100,11 @@ public sealed class QueryPipeline : IUpstreamCompletion
         var network = firewall.SelectNetwork(clientAddress);
         var verdict = firewall.Evaluate(network, lowerName, (ushort)query.Type);
         CountVerdict(verdict);
+        if (verdict.Kind == FirewallVerdictKind.Matched && verdict.Rule!.Rule.Action == FirewallAction.Alert && _logger.IsEnabled(LogLevel.Warning))
+        {
+            LogAlert(verdict.Rule, DnsName.ToText(request, DnsQuery.NameOffset), query.Type, network.Network.Name, ClientAddresses.ToText(client));
+        }
+
         if (verdict.Blocks)
         {
             int length;
@@ -218,6 +227,10 @@ public sealed class QueryPipeline : IUpstreamCompletion
 
         return true;
     }
+
+    /// <summary>ALERT: the query goes on, and the match is logged (and in the query log, when it is on).</summary>
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ALERT {Rule}: {Name} {Type} from {Client} in network {Network}")]
+    private partial void LogAlert(CompiledRule rule, string name, DnsRecordType type, string network, string client);
 
     private QueryContext StartContext(ReadOnlySpan<byte> request, in DnsQuery query, DnsTransport transport, SocketAddress client, IDnsResponseSink sink, CompiledFirewall firewall, CompiledNetwork network, bool inspectRedirection)
     {
