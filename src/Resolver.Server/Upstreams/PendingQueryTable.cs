@@ -21,16 +21,19 @@ internal sealed class PendingQueryTable
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>
-    /// Registers the query under a fresh random ID not in use and writes that ID into its bytes;
-    /// false only when the table is saturated.
+    /// Registers the query under a fresh random ID not in use (or under <paramref name="retransmitId"/>, the
+    /// ID of its previous attempt on this upstream, when that is still free) and writes the ID into its
+    /// bytes; false only when the table is saturated.
     /// </summary>
-    public bool TryAdd(QueryContext context, long attemptDeadline)
+    public bool TryAdd(QueryContext context, long attemptDeadline, int retransmitId = -1)
     {
         lock (_lock)
         {
             for (var draw = 0; draw < MaxIdDraws; draw++)
             {
-                var id = SecureRandomSource.NextUInt16();
+                var id = draw == 0 && retransmitId is >= 0 and <= ushort.MaxValue && _byId[retransmitId] is null
+                    ? (ushort)retransmitId
+                    : SecureRandomSource.NextUInt16();
                 if (_byId[id] is not null)
                 {
                     continue;

@@ -82,6 +82,7 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
             context.OverallDeadline = now + _queryTicks;
         }
 
+        var previousUpstream = context.UpstreamIndex;
         var upstream = Select(context, now);
         context.Attempts++;
         context.TriedUpstreams |= 1UL << upstream.Index;
@@ -94,7 +95,10 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
             return;
         }
 
-        var socketIndex = SecureRandomSource.Next(upstream.Sockets.Length);
+        // A retry on the same upstream is a retransmission: same socket, same ID, so the answer to the earlier
+        // send, if it is merely late, is still accepted (as stub resolvers retransmit).
+        var retransmit = previousUpstream == upstream.Index && context.SocketIndex >= 0;
+        var socketIndex = retransmit ? context.SocketIndex : SecureRandomSource.Next(upstream.Sockets.Length);
         context.SocketIndex = socketIndex;
         // The last attempt, or one after which no full attempt would fit, gets the rest of the budget: an
         // upstream slower than one attempt but within the query timeout still gets its answer through.
@@ -104,7 +108,7 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
             attemptDeadline = context.OverallDeadline;
         }
 
-        if (!upstream.Pending.TryAdd(context, Math.Min(attemptDeadline, context.OverallDeadline)))
+        if (!upstream.Pending.TryAdd(context, Math.Min(attemptDeadline, context.OverallDeadline), retransmit ? context.UpstreamId : -1))
         {
             upstream.RecordFailure(now);
             RetryOrFail(context);

@@ -276,6 +276,22 @@ public sealed class PendingQueryTableTests
     }
 
     [Fact]
+    public void A_retransmission_keeps_its_id_so_the_late_answer_to_the_first_send_still_matches()
+    {
+        var table = new PendingQueryTable();
+        var context = Add(table, NewContext(name: "slow.test"));
+        var lateReply = ReplyTo(context);
+        var firstId = context.UpstreamId;
+        var expired = new List<QueryContext>();
+        table.TakeExpired(long.MaxValue, expired);
+
+        Assert.True(table.TryAdd(context, attemptDeadline: 200, retransmitId: firstId));
+
+        Assert.Equal(firstId, context.UpstreamId);
+        Assert.Same(context, table.TryTakeMatching(lateReply, context.SocketIndex));
+    }
+
+    [Fact]
     public void TryRemove_removes_once_and_a_late_reply_then_matches_nothing()
     {
         var table = new PendingQueryTable();
