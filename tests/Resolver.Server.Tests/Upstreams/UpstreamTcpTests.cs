@@ -180,7 +180,10 @@ public sealed class UpstreamTcpTests
         Assert.NotNull(answer);
         Assert.Equal(0, TestMessage.Rcode(answer));
         Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromSeconds(1.5));
-        Assert.Single(silent.Received);
+
+        // The silent upstream was tried first and failed; whether its accept loop read the query before the
+        // forwarder gave up and closed the connection depends on scheduling, so count the failure instead.
+        Assert.Equal(1, server.Service.Forwarder.Upstreams[0].Failures);
         Assert.Single(healthy.Received);
     }
 
