@@ -45,6 +45,8 @@ public sealed class DnsServerOptions
 
     public QueryLogging.QueryLogOptions QueryLog { get; set; } = new();
 
+    public Caching.ResponseCacheOptions Cache { get; set; } = new();
+
     private static string DefaultStateDirectory()
     {
         // XDG base directories: $XDG_STATE_HOME, else ~/.local/state.

@@ -62,6 +62,11 @@ public sealed class DnsServerOptionsValidator : IValidateOptions<DnsServerOption
         Check(errors, !string.IsNullOrWhiteSpace(options.StateDirectory), "Resolver:StateDirectory (--state-dir) must name a folder");
         Check(errors, options.RemoteListTimeout > TimeSpan.Zero, "Resolver:RemoteListTimeout must be positive");
         Check(errors, options.RemoteListStartupWait >= TimeSpan.Zero, "Resolver:RemoteListStartupWait must not be negative");
+        var cache = options.Cache;
+        Check(errors, cache.MaxBytes >= 0, "Resolver:Cache:MaxBytes (--cache-size) must not be negative (0 turns the cache off)");
+        Check(errors, cache.MinTtl >= TimeSpan.Zero && cache.MinTtl <= cache.MaxTtl, "Resolver:Cache:MinTtl must be between 0 and Resolver:Cache:MaxTtl");
+        Check(errors, cache.MaxNegativeTtl >= TimeSpan.Zero, "Resolver:Cache:MaxNegativeTtl must not be negative");
+        Check(errors, cache.MaxStale >= TimeSpan.Zero && cache.StaleAnswerTtl >= TimeSpan.Zero, "Resolver:Cache:MaxStale and StaleAnswerTtl must not be negative");
         var queryLog = options.QueryLog;
         Check(errors, queryLog.Capacity is >= 1 and <= 10_000_000, "Resolver:QueryLog:Capacity must be 1-10000000");
         Check(errors, !string.IsNullOrWhiteSpace(queryLog.Path), "Resolver:QueryLog:Path must be a file path or - for standard output");

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Resolver.Server.Caching;
 using Resolver.Server.Configuration;
 using Resolver.Server.Firewall;
 using Resolver.Server.QueryLogging;
@@ -23,6 +24,7 @@ public static class DnsServerServiceCollectionExtensions
         services.AddSingleton<RemoteListCache>();
         services.AddSingleton<RulesetReloadService>();
         services.AddHostedService(static provider => provider.GetRequiredService<RulesetReloadService>());
+        services.AddSingleton<ResponseCache>();
         services.AddSingleton<QueryLog>();
         services.AddSingleton<QueryLogWriter>();
         services.AddHostedService(static provider => provider.GetRequiredService<QueryLogWriter>());

@@ -64,6 +64,21 @@ public sealed class QueryContext
     /// <summary>The rule that decided the query (for the query log), if any.</summary>
     internal CompiledRule? MatchedRule;
 
+    /// <summary>A background refresh of a cache entry: its answer goes to the cache only.</summary>
+    internal bool IsPrefetch;
+
+    private readonly byte[] _cacheKey = new byte[Caching.CacheEntry.MaxKeyLength];
+    private int _cacheKeyLength;
+
+    /// <summary>The cache key of the client's query; empty when the answer is not to be cached.</summary>
+    internal ReadOnlySpan<byte> CacheKey => _cacheKey.AsSpan(0, _cacheKeyLength);
+
+    internal void SetCacheKey(ReadOnlySpan<byte> key)
+    {
+        key.CopyTo(_cacheKey);
+        _cacheKeyLength = key.Length;
+    }
+
     internal void Initialize(ReadOnlySpan<byte> query, in DnsQuery parsed, DnsTransport transport, SocketAddress client, IDnsResponseSink sink, long timestamp)
     {
         if (query.Length > _buffer.Length)
@@ -123,6 +138,8 @@ public sealed class QueryContext
         InspectRedirection = false;
         OverrideRule = null;
         MatchedRule = null;
+        IsPrefetch = false;
+        _cacheKeyLength = 0;
         Sink = null;
         PendingPrevious = null;
         PendingNext = null;

@@ -10,6 +10,7 @@ using Resolver.Dns.Wire;
 using Resolver.Firewall.Evaluation;
 using Resolver.Firewall.Managed;
 using Resolver.Firewall.Model;
+using Resolver.Server.Caching;
 using Resolver.Server.Configuration;
 using Resolver.Server.Firewall;
 using Resolver.Server.QueryLogging;
@@ -35,18 +36,20 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     private readonly IQueryForwarder _forwarder;
     private readonly FirewallState _firewall;
     private readonly QueryLog _queryLog;
+    private readonly ResponseCache _cache;
     private readonly ILogger _logger;
     private readonly ObjectPool<QueryContext> _contexts;
     private readonly int _maxUdpResponseSize;
     private int _inFlight;
 
     public QueryPipeline(IQueryForwarder forwarder, IOptions<DnsServerOptions> options)
-        : this(forwarder, new FirewallState(), QueryLog.Disabled, options, NullLogger<QueryPipeline>.Instance)
+        : this(forwarder, new FirewallState(), QueryLog.Disabled, new ResponseCache(options), options, NullLogger<QueryPipeline>.Instance)
     {
     }
 
-    public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, QueryLog queryLog, IOptions<DnsServerOptions> options, ILogger<QueryPipeline> logger)
+    public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, QueryLog queryLog, ResponseCache cache, IOptions<DnsServerOptions> options, ILogger<QueryPipeline> logger)
     {
+        _cache = cache;
         _logger = logger;
         _forwarder = forwarder;
         _firewall = firewall;
@@ -145,8 +148,31 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             return length;
         }
 
+        // The firewall has spoken first, so a rule change applies to cached names at once.
+        Span<byte> cacheKey = stackalloc byte[CacheEntry.MaxKeyLength];
+        var cacheKeyLength = 0;
+        if (_cache.Enabled)
+        {
+            cacheKeyLength = ResponseCache.WriteKey(lowerName, query, cacheKey);
+            var hit = _cache.TryServe(cacheKey[..cacheKeyLength], response, allowStale: false);
+            if (hit.Hit)
+            {
+                var length = AnswerFromCache(request, query, response, hit, transport, client, firewall, network, verdict);
+                if (length > 0)
+                {
+                    if (hit.ShouldPrefetch)
+                    {
+                        Prefetch(request, query, transport, client, firewall, network, cacheKey[..cacheKeyLength]);
+                    }
+
+                    return length;
+                }
+            }
+        }
+
         var context = StartContext(request, query, transport, client, sink, firewall, network, verdict.InspectsRedirection);
         context.MatchedRule = verdict.Rule;
+        context.SetCacheKey(cacheKey[..cacheKeyLength]);
         Counters.CountForwarded();
         _forwarder.Forward(context);
         return Forwarded;
@@ -183,6 +209,10 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
 
         // The forwarder matched the question ignoring case; the client gets its own spelling back.
         context.QueryBytes.Slice(DnsQuery.NameOffset, context.Query.NameWireLength).CopyTo(response[DnsQuery.NameOffset..]);
+        if (context.CacheKey.Length > 0)
+        {
+            _cache.Store(context.CacheKey, response);
+        }
         var length = response.Length;
         if (context.Transport == DnsTransport.Udp)
         {
@@ -199,6 +229,11 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
 
     public void OnUpstreamFailure(QueryContext context)
     {
+        if (_cache.Options.ServeStale && context.CacheKey.Length > 0 && context.OverrideRule is null && TryAnswerStale(context))
+        {
+            return;
+        }
+
         Counters.CountServerFailure();
         Span<byte> answer = stackalloc byte[MaxLocalAnswerSize];
         var query = context.ClientQuery;
@@ -231,6 +266,93 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     /// <summary>ALERT: the query goes on, and the match is logged (and in the query log, when it is on).</summary>
     [LoggerMessage(Level = LogLevel.Warning, Message = "ALERT {Rule}: {Name} {Type} from {Client} in network {Network}")]
     private partial void LogAlert(CompiledRule rule, string name, DnsRecordType type, string network, string client);
+
+    /// <summary>
+    /// Finishes a cache hit already copied into <paramref name="response"/>: the client's ID and name case,
+    /// the current firewall's judgement of a cached CNAME chain, truncation. Returns 0 when the hit cannot
+    /// be used as it is (a chain name now blocked with OVERRIDE: that needs the forwarding path).
+    /// </summary>
+    private int AnswerFromCache(ReadOnlySpan<byte> request, in DnsQuery query, Span<byte> response, CacheLookup hit, DnsTransport transport, SocketAddress client, CompiledFirewall firewall, CompiledNetwork network, in FirewallVerdict verdict)
+    {
+        var length = hit.Length;
+        DnsHeader.SetId(response, query.Id);
+        request.Slice(DnsQuery.NameOffset, query.NameWireLength).CopyTo(response[DnsQuery.NameOffset..]);
+        if (hit.HasRedirection && verdict.InspectsRedirection
+            && FindBlockedRedirection(firewall, network, (ushort)query.Type, response[..length]) is { } blockingRule)
+        {
+            if (blockingRule.Rule.BlockResponse == BlockResponse.Override)
+            {
+                return 0;
+            }
+
+            Counters.CountRedirectionBlocked();
+            Counters.CountBlocked();
+            length = WriteBlockResponse(request, query, blockingRule, response);
+            _queryLog.Record(request, query, response[..length], transport, client, network, blockingRule);
+            return length;
+        }
+
+        if (transport == DnsTransport.Udp)
+        {
+            var limit = query.MaxUdpResponseSize(_maxUdpResponseSize);
+            if (length > limit)
+            {
+                length = DnsResponseWriter.Truncate(response, length, limit);
+                Counters.CountTruncated();
+            }
+        }
+
+        Counters.CountCacheAnswer();
+        _queryLog.Record(request, query, response[..length], transport, client, network, verdict.Rule);
+        return length;
+    }
+
+    /// <summary>Refreshes a popular entry shortly before it expires, with the client's query, answering no one.</summary>
+    private void Prefetch(ReadOnlySpan<byte> request, in DnsQuery query, DnsTransport transport, SocketAddress client, CompiledFirewall firewall, CompiledNetwork network, ReadOnlySpan<byte> cacheKey)
+    {
+        var context = StartContext(request, query, transport, client, NullResponseSink.Instance, firewall, network, inspectRedirection: false);
+        context.IsPrefetch = true;
+        context.SetCacheKey(cacheKey);
+        Counters.CountPrefetch();
+        _forwarder.Forward(context);
+    }
+
+    /// <summary>RFC 8767: every upstream failed, but an expired answer is still known; serve it with a short TTL.</summary>
+    private bool TryAnswerStale(QueryContext context)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
+        try
+        {
+            var hit = _cache.TryServe(context.CacheKey, buffer, allowStale: true);
+            if (!hit.Hit)
+            {
+                return false;
+            }
+
+            var answer = buffer.AsSpan(0, hit.Length);
+            var query = context.Query;
+            DnsHeader.SetId(answer, query.Id);
+            context.QueryBytes.Slice(DnsQuery.NameOffset, query.NameWireLength).CopyTo(answer[DnsQuery.NameOffset..]);
+            var length = hit.Length;
+            if (context.Transport == DnsTransport.Udp)
+            {
+                var limit = query.MaxUdpResponseSize(_maxUdpResponseSize);
+                if (length > limit)
+                {
+                    length = DnsResponseWriter.Truncate(answer, length, limit);
+                    Counters.CountTruncated();
+                }
+            }
+
+            Counters.CountStaleAnswer();
+            Finish(context, answer[..length]);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private QueryContext StartContext(ReadOnlySpan<byte> request, in DnsQuery query, DnsTransport transport, SocketAddress client, IDnsResponseSink sink, CompiledFirewall firewall, CompiledNetwork network, bool inspectRedirection)
     {
@@ -356,7 +478,10 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     /// INSPECT_REDIRECTION_DOMAIN: judges every CNAME/DNAME target of the answer by the same firewall snapshot
     /// and network as the query; returns the first BLOCK rule that matches one of them.
     /// </summary>
-    private static CompiledRule? FindBlockedRedirection(QueryContext context, ReadOnlySpan<byte> answer)
+    private static CompiledRule? FindBlockedRedirection(QueryContext context, ReadOnlySpan<byte> answer) =>
+        FindBlockedRedirection(context.Firewall!, context.Network!, (ushort)context.Query.Type, answer);
+
+    private static CompiledRule? FindBlockedRedirection(CompiledFirewall firewall, CompiledNetwork network, ushort qtype, ReadOnlySpan<byte> answer)
     {
         if (answer.Length < DnsHeader.Size || DnsHeader.GetQuestionCount(answer) != 1)
         {
@@ -371,7 +496,6 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
 
         Span<byte> target = stackalloc byte[DnsName.MaxWireLength];
         var answers = DnsHeader.GetAnswerCount(answer);
-        var qtype = (ushort)context.Query.Type;
         for (var i = 0; i < answers; i++)
         {
             if (!reader.TryRead(out var record))
@@ -385,7 +509,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             }
 
             var length = DnsName.CopyLowercase(answer, record.RDataOffset, target);
-            var verdict = context.Firewall!.Evaluate(context.Network!, target[..length], qtype);
+            var verdict = firewall.Evaluate(network, target[..length], qtype);
             if (verdict.Kind == FirewallVerdictKind.Matched && verdict.Rule!.IsBlock)
             {
                 return verdict.Rule;
@@ -406,7 +530,11 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     {
         try
         {
-            _queryLog.Record(context.ClientQueryBytes, context.ClientQuery, answer, context.Transport, context.ClientAddress, context.Network, context.MatchedRule);
+            if (!context.IsPrefetch)
+            {
+                _queryLog.Record(context.ClientQueryBytes, context.ClientQuery, answer, context.Transport, context.ClientAddress, context.Network, context.MatchedRule);
+            }
+
             context.Sink?.SendResponse(context, answer);
         }
         finally

@@ -17,6 +17,9 @@ public sealed class ServerCounters
     private long _failClosed;
     private long _redirectionBlocked;
     private long _localAnswers;
+    private long _cacheAnswers;
+    private long _staleAnswers;
+    private long _prefetches;
 
     public long UdpQueries => Interlocked.Read(ref _udpQueries);
 
@@ -55,6 +58,21 @@ public sealed class ServerCounters
 
     /// <summary>Queries answered locally: the managed lists' test domains.</summary>
     public long LocalAnswers => Interlocked.Read(ref _localAnswers);
+
+    /// <summary>Queries answered from the response cache.</summary>
+    public long CacheAnswers => Interlocked.Read(ref _cacheAnswers);
+
+    /// <summary>Queries answered with an expired cache entry because every upstream failed (RFC 8767).</summary>
+    public long StaleAnswers => Interlocked.Read(ref _staleAnswers);
+
+    /// <summary>Background refreshes of popular cache entries.</summary>
+    public long Prefetches => Interlocked.Read(ref _prefetches);
+
+    internal void CountCacheAnswer() => Interlocked.Increment(ref _cacheAnswers);
+
+    internal void CountStaleAnswer() => Interlocked.Increment(ref _staleAnswers);
+
+    internal void CountPrefetch() => Interlocked.Increment(ref _prefetches);
 
     internal void CountBlocked() => Interlocked.Increment(ref _blocked);
 

@@ -128,6 +128,12 @@ public static class ResolverCommandLine
             HelpName = "PATH",
         };
 
+        private readonly Option<string> _cacheSize = new("--cache-size")
+        {
+            Description = "Response cache size in bytes (suffix k, m or g); 0 turns the cache off [default: 32m]",
+            HelpName = "BYTES",
+        };
+
         private readonly Option<string> _stateDir = new("--state-dir")
         {
             Description = "Folder for state kept across restarts: downloaded domain lists [default: $XDG_STATE_HOME/resolver or ~/.local/state/resolver]",
@@ -163,6 +169,15 @@ public static class ResolverCommandLine
             _queryLog.AcceptOnlyFromAmong("all", "matches", "off");
             command.Add(_queryLog);
             command.Add(_queryLogFile);
+            _cacheSize.Validators.Add(result =>
+            {
+                var text = result.GetValueOrDefault<string>();
+                if (text is not null && !ByteSize.TryParse(text, out _))
+                {
+                    result.AddError($"--cache-size '{text}' is not a size such as 0, 1048576, 512k, 64m or 1g");
+                }
+            });
+            command.Add(_cacheSize);
             command.Add(_stateDir);
             command.Add(_config);
             command.Add(_logLevel);
@@ -178,6 +193,7 @@ public static class ResolverCommandLine
             ConfigFile = result.GetValue(_config),
             QueryLog = result.GetValue(_queryLog),
             StateDirectory = result.GetValue(_stateDir),
+            CacheSize = result.GetValue(_cacheSize) is { } size && ByteSize.TryParse(size, out var bytes) ? bytes : null,
             QueryLogFile = result.GetValue(_queryLogFile),
             LogLevel = result.GetValue(_logLevel),
             LogFormat = result.GetValue(_logFormat),

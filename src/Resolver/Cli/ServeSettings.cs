@@ -23,6 +23,9 @@ public sealed class ServeSettings
 
     public string? StateDirectory { get; init; }
 
+    /// <summary>Response cache size in bytes; 0 turns the cache off.</summary>
+    public long? CacheSize { get; init; }
+
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
 
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
@@ -37,6 +40,11 @@ public sealed class ServeSettings
         if (Rulesets is not null)
         {
             overrides["Resolver:Rulesets"] = Rulesets;
+        }
+
+        if (CacheSize is { } cacheSize)
+        {
+            overrides["Resolver:Cache:MaxBytes"] = cacheSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (StateDirectory is not null)
