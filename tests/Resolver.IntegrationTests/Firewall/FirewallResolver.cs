@@ -39,7 +39,7 @@ public sealed class FirewallResolver : IAsyncDisposable
 
     public IPEndPoint EndPoint => Server.BoundEndPoints[0];
 
-    public static async Task<FirewallResolver> StartAsync(string yaml, Func<UpstreamRequest, UpstreamReply?>? special = null, IReadOnlyDictionary<string, string>? files = null, string? stateFolder = null)
+    public static async Task<FirewallResolver> StartAsync(string yaml, Func<UpstreamRequest, UpstreamReply?>? special = null, IReadOnlyDictionary<string, string>? files = null, string? stateFolder = null, long? cacheSize = null)
     {
         var folder = Directory.CreateTempSubdirectory("resolver-rulesets-").FullName;
         stateFolder ??= Directory.CreateTempSubdirectory("resolver-state-").FullName;
@@ -58,6 +58,7 @@ public sealed class FirewallResolver : IAsyncDisposable
             Upstreams = [upstream.EndPoint.ToString()],
             Rulesets = folder,
             StateDirectory = stateFolder,
+            CacheSize = cacheSize,
             LogLevel = Serilog.Events.LogEventLevel.Warning,
         });
         await host.StartAsync();

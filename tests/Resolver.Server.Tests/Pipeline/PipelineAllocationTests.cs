@@ -1,0 +1,109 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Resolver.Firewall.Rulesets;
+using Resolver.Server.Caching;
+using Resolver.Server.Configuration;
+using Resolver.Server.Firewall;
+using Resolver.Server.Pipeline;
+using Resolver.Server.QueryLogging;
+using Resolver.Testing;
+
+namespace Resolver.Server.Tests.Pipeline;
+
+/// <summary>
+/// The per-query path from receive buffer to response buffer (parse, firewall, cache hit, block synthesis)
+/// allocates nothing. The forwarder here answers in memory: it only fills the cache before measuring.
+/// </summary>
+public sealed class PipelineAllocationTests
+{
+    private const string Rules = """
+        domainLists:
+          - name: blocked
+            domains: ["*.ads.example"]
+        ruleGroups:
+          - name: g
+            rules:
+              - { name: block, priority: 1, domainList: blocked, action: BLOCK, blockResponse: NXDOMAIN }
+        networks:
+          - name: default
+            ruleGroupAssociations: [ { ruleGroup: g, priority: 100 } ]
+        """;
+
+    [Fact]
+    public void Ten_thousand_cache_hits_and_block_answers_allocate_zero_bytes()
+    {
+        var options = Options.Create(new DnsServerOptions());
+        var firewall = new FirewallState();
+        Assert.True(firewall.Apply(RulesetLoader.LoadText(Rules, "rules.yaml")));
+        var forwarder = new InMemoryForwarder();
+        var pipeline = new QueryPipeline(forwarder, firewall, new QueryLog(options), new ResponseCache(options), options, NullLogger<QueryPipeline>.Instance);
+        var sink = new CountingSink();
+        var client = new IPEndPoint(IPAddress.Loopback, 40000).Serialize();
+        var cached = TestMessage.Query("www.Example.test", TestMessage.TypeA, id: 0x1111, ednsPayload: 1232);
+        var blocked = TestMessage.Query("tracker.ads.example", TestMessage.TypeA, id: 0x2222, ednsPayload: 1232);
+        var response = new byte[65535];
+
+        Assert.Equal(QueryPipeline.Forwarded, pipeline.Handle(cached, response, DnsTransport.Udp, client, sink));
+        Assert.Equal(1, sink.Answers);
+        for (var warmup = 0; warmup < 100; warmup++)
+        {
+            Run(pipeline, cached, blocked, response, client, sink);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        long answered = 0;
+        for (var i = 0; i < 10_000; i++)
+        {
+            answered += Run(pipeline, cached, blocked, response, client, sink);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(20_000, answered);
+        Assert.Equal(1, forwarder.Forwarded);
+        Assert.Equal(10_100, pipeline.Counters.CacheAnswers);
+        Assert.Equal(10_100, pipeline.Counters.Blocked);
+    }
+
+    private static int Run(QueryPipeline pipeline, byte[] cached, byte[] blocked, byte[] response, SocketAddress client, IDnsResponseSink sink)
+    {
+        var answered = 0;
+        var length = pipeline.Handle(cached, response, DnsTransport.Udp, client, sink);
+        if (length > 0 && response[1] == 0x11 && (response[3] & 0xF) == 0)
+        {
+            answered++;
+        }
+
+        length = pipeline.Handle(blocked, response, DnsTransport.Udp, client, sink);
+        if (length > 0 && response[1] == 0x22 && (response[3] & 0xF) == 3)
+        {
+            answered++;
+        }
+
+        return answered;
+    }
+
+    private sealed class InMemoryForwarder : IQueryForwarder
+    {
+        private IUpstreamCompletion? _completion;
+
+        public int Forwarded { get; private set; }
+
+        public void Attach(IUpstreamCompletion completion) => _completion = completion;
+
+        public void Forward(QueryContext context)
+        {
+            Forwarded++;
+            var answer = TestMessage.Answer(context.QueryBytes.ToArray(), [TestMessage.A("192.0.2.1", ttl: 3600)], withOpt: true);
+            _completion!.OnUpstreamResponse(context, answer);
+        }
+    }
+
+    private sealed class CountingSink : IDnsResponseSink
+    {
+        public int Answers { get; private set; }
+
+        public void SendResponse(QueryContext context, ReadOnlySpan<byte> response) => Answers++;
+    }
+}
