@@ -52,7 +52,7 @@ public sealed class DomainIndexBuilder
     }
 
     /// <summary>Writes a normalised name (lower case, no trailing dot, empty for the root) in wire form.</summary>
-    internal static int Encode(string name, Span<byte> destination)
+    public static int Encode(string name, Span<byte> destination)
     {
         var position = 0;
         var labelStart = 0;
