@@ -4,36 +4,72 @@ using Resolver.Firewall.Rulesets;
 namespace Resolver.Firewall.Domains;
 
 /// <summary>
-/// Reads domain list files (plain, hosts, AdBlock). A bad line is reported with its file and line and
-/// skipped; the rest of the list still loads.
+/// Reads domain list files (plain, hosts, AdBlock) line by line as spans over a reused buffer, straight
+/// into a compact <see cref="DomainSet"/>: no string per line or per name. A bad line is reported with
+/// its file and line and skipped; the rest of the list still loads.
 /// </summary>
 public static class DomainListParser
 {
-    private static readonly HashSet<string> HostsBoilerplate = new(StringComparer.OrdinalIgnoreCase)
-    {
+    private const int ChunkSize = 64 * 1024;
+
+    private static readonly string[] HostsBoilerplate =
+    [
         "localhost", "localhost.localdomain", "local", "broadcasthost", "ip6-localhost", "ip6-loopback",
         "ip6-localnet", "ip6-mcastprefix", "ip6-allnodes", "ip6-allrouters", "ip6-allhosts", "0.0.0.0",
-    };
+    ];
 
-    public static List<DomainSpecification> Parse(TextReader reader, DomainListFormat format, string file, ICollection<RulesetDiagnostic> diagnostics)
+    public static DomainSet Parse(TextReader reader, DomainListFormat format, string file, ICollection<RulesetDiagnostic> diagnostics)
     {
-        var domains = new List<DomainSpecification>();
+        var domains = new DomainSet(1024);
+        var buffer = new char[ChunkSize];
+        var filled = 0;
         var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        while (true)
         {
-            lineNumber++;
-            ParseLine(line, format, file, lineNumber, domains, diagnostics);
-        }
+            var read = reader.ReadBlock(buffer, filled, buffer.Length - filled);
+            filled += read;
+            var span = buffer.AsSpan(0, filled);
+            var consumed = 0;
+            while (true)
+            {
+                var newline = span[consumed..].IndexOf('\n');
+                if (newline < 0)
+                {
+                    break;
+                }
 
-        return domains;
+                ParseLine(span.Slice(consumed, newline), format, file, ++lineNumber, domains, diagnostics);
+                consumed += newline + 1;
+            }
+
+            if (read == 0)
+            {
+                if (consumed < filled)
+                {
+                    ParseLine(span[consumed..], format, file, ++lineNumber, domains, diagnostics);
+                }
+
+                return domains;
+            }
+
+            // Keep the partial last line; a line longer than the buffer grows it.
+            span[consumed..].CopyTo(buffer);
+            filled -= consumed;
+            if (filled == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+        }
     }
 
-    /// <summary>Parses one entry given inline (in a ruleset file) and reports it when invalid.</summary>
-    public static bool TryAdd(string text, string file, int line, List<DomainSpecification> domains, ICollection<RulesetDiagnostic> diagnostics)
+    /// <summary>Adds one entry given inline (in a ruleset file) and reports it when invalid.</summary>
+    public static bool TryAdd(ReadOnlySpan<char> text, string file, int line, DomainSet domains, ICollection<RulesetDiagnostic> diagnostics)
     {
-        if (DomainSpecification.TryParse(text, out var specification, out var error))
+        Span<byte> name = stackalloc byte[DomainSpecification.MaxLength];
+        var length = DomainSpecification.TryNormalize(text, name, out var wildcard, out var error);
+        if (length >= 0)
         {
-            domains.Add(specification);
+            domains.Add(name[..length], wildcard);
             return true;
         }
 
@@ -41,9 +77,9 @@ public static class DomainListParser
         return false;
     }
 
-    private static void ParseLine(string line, DomainListFormat format, string file, int lineNumber, List<DomainSpecification> domains, ICollection<RulesetDiagnostic> diagnostics)
+    private static void ParseLine(ReadOnlySpan<char> line, DomainListFormat format, string file, int lineNumber, DomainSet domains, ICollection<RulesetDiagnostic> diagnostics)
     {
-        var text = line.AsSpan().Trim();
+        var text = line.Trim();
         if (text.IsEmpty || text[0] == '#' || text[0] == '!' || (text[0] == '[' && text[^1] == ']'))
         {
             return;
@@ -65,7 +101,7 @@ public static class DomainListParser
                 ParseHosts(text, file, lineNumber, domains, diagnostics);
                 break;
             default:
-                TryAdd(text.ToString(), file, lineNumber, domains, diagnostics);
+                TryAdd(text, file, lineNumber, domains, diagnostics);
                 break;
         }
     }
@@ -78,10 +114,14 @@ public static class DomainListParser
         }
 
         var space = text.IndexOfAny(' ', '\t');
-        return space > 0 && IPAddress.TryParse(text[..space], out _) ? DomainListFormat.Hosts : DomainListFormat.Plain;
+        return space > 0 && IsAddress(text[..space]) ? DomainListFormat.Hosts : DomainListFormat.Plain;
     }
 
-    private static void ParseHosts(ReadOnlySpan<char> text, string file, int lineNumber, List<DomainSpecification> domains, ICollection<RulesetDiagnostic> diagnostics)
+    /// <summary>The two sinkhole addresses of nearly every hosts list are recognised without a full parse.</summary>
+    private static bool IsAddress(ReadOnlySpan<char> token) =>
+        token.SequenceEqual("0.0.0.0") || token.SequenceEqual("127.0.0.1") || IPAddress.TryParse(token, out _);
+
+    private static void ParseHosts(ReadOnlySpan<char> text, string file, int lineNumber, DomainSet domains, ICollection<RulesetDiagnostic> diagnostics)
     {
         var first = true;
         foreach (var range in text.SplitAny(' ', '\t'))
@@ -95,7 +135,7 @@ public static class DomainListParser
             if (first)
             {
                 first = false;
-                if (!IPAddress.TryParse(token, out _))
+                if (!IsAddress(token))
                 {
                     diagnostics.Add(new RulesetDiagnostic(file, lineNumber, $"hosts line does not start with an address: '{text}'", IsError: false));
                     return;
@@ -104,15 +144,27 @@ public static class DomainListParser
                 continue;
             }
 
-            var name = token.ToString();
-            if (!HostsBoilerplate.Contains(name))
+            if (!IsBoilerplate(token))
             {
-                TryAdd(name, file, lineNumber, domains, diagnostics);
+                TryAdd(token, file, lineNumber, domains, diagnostics);
             }
         }
     }
 
-    private static void ParseAdblock(ReadOnlySpan<char> text, string file, int lineNumber, List<DomainSpecification> domains, ICollection<RulesetDiagnostic> diagnostics)
+    private static bool IsBoilerplate(ReadOnlySpan<char> name)
+    {
+        foreach (var entry in HostsBoilerplate)
+        {
+            if (name.Equals(entry, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void ParseAdblock(ReadOnlySpan<char> text, string file, int lineNumber, DomainSet domains, ICollection<RulesetDiagnostic> diagnostics)
     {
         if (!text.StartsWith("||", StringComparison.Ordinal) || !text.EndsWith("^", StringComparison.Ordinal) || text.Length < 4)
         {
@@ -121,10 +173,14 @@ public static class DomainListParser
         }
 
         // ||name^ blocks the name and everything below it: both entries, as Route 53 needs both.
-        var name = text[2..^1].ToString();
+        var name = text[2..^1];
         if (TryAdd(name, file, lineNumber, domains, diagnostics) && !name.StartsWith('*'))
         {
-            TryAdd("*." + name, file, lineNumber, domains, diagnostics);
+            var index = domains.Count - 1;
+            Span<byte> copy = stackalloc byte[DomainSpecification.MaxLength];
+            var bytes = domains.NameBytes(index);
+            bytes.CopyTo(copy);
+            domains.Add(copy[..bytes.Length], wildcard: true);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Resolver.Firewall.Domains;
 
@@ -82,6 +83,109 @@ public readonly record struct DomainSpecification(string Name, bool IsWildcard)
 
         specification = new DomainSpecification(ascii.ToLowerInvariant(), wildcard);
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryParse"/> without a string per entry: writes the normalised name (lower-case ASCII, no
+    /// trailing dot, no <c>*.</c>) to <paramref name="destination"/>. Internationalised names take the
+    /// string path. Returns the length written, or -1 with <paramref name="error"/> set.
+    /// </summary>
+    public static int TryNormalize(ReadOnlySpan<char> text, Span<byte> destination, out bool wildcard, out string? error)
+    {
+        wildcard = false;
+        var trimmed = text.Trim();
+        foreach (var c in trimmed)
+        {
+            if (c > 0x7F)
+            {
+                if (!TryParse(trimmed.ToString(), out var parsed, out error))
+                {
+                    return -1;
+                }
+
+                wildcard = parsed.IsWildcard;
+                return Encoding.ASCII.GetBytes(parsed.Name, destination);
+            }
+        }
+
+        if (trimmed.Length > 1 && trimmed[^1] == '.')
+        {
+            trimmed = trimmed[..^1];
+        }
+
+        if (trimmed.IsEmpty)
+        {
+            error = "empty domain";
+            return -1;
+        }
+
+        if (trimmed[0] == '*')
+        {
+            if (trimmed.Length == 1)
+            {
+                wildcard = true;
+                error = null;
+                return 0;
+            }
+
+            if (trimmed[1] != '.')
+            {
+                error = $"'{trimmed}': a wildcard is '*' alone or '*.' followed by a domain";
+                return -1;
+            }
+
+            wildcard = true;
+            trimmed = trimmed[2..];
+        }
+
+        if (trimmed.Length + (wildcard ? 2 : 0) > MaxLength)
+        {
+            error = $"'{trimmed}': longer than {MaxLength} characters";
+            return -1;
+        }
+
+        var labelLength = 0;
+        for (var i = 0; i < trimmed.Length; i++)
+        {
+            var c = trimmed[i];
+            if (c == '.')
+            {
+                if (labelLength == 0)
+                {
+                    error = $"'{trimmed}': empty label";
+                    return -1;
+                }
+
+                labelLength = 0;
+                destination[i] = (byte)'.';
+                continue;
+            }
+
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+            {
+                error = c == '*'
+                    ? $"'{trimmed}': '*' is allowed only as the first label"
+                    : $"'{trimmed}': character '{c}' is not allowed (letters, digits, hyphens and dots only)";
+                return -1;
+            }
+
+            if (++labelLength > MaxLabelLength)
+            {
+                error = $"'{trimmed}': label longer than {MaxLabelLength} characters";
+                return -1;
+            }
+
+            destination[i] = (byte)(c | (char.IsAsciiLetterUpper(c) ? 0x20 : 0));
+        }
+
+        if (labelLength == 0)
+        {
+            error = $"'{trimmed}': empty label";
+            return -1;
+        }
+
+        error = null;
+        return trimmed.Length;
     }
 
     private static bool IsAscii(string text)

@@ -1,4 +1,5 @@
 using System.Net;
+using Resolver.Firewall.Domains;
 using Resolver.Firewall.Matching;
 using Resolver.Firewall.Model;
 
@@ -36,16 +37,40 @@ public sealed class CompiledFirewall
     public static CompiledFirewall Compile(FirewallDefinition definition)
     {
         var listIndices = new Dictionary<string, int>(StringComparer.Ordinal);
-        var builder = new DomainIndexBuilder();
+        var expected = 0;
+        foreach (var list in definition.DomainLists)
+        {
+            expected += list.Domains.Count;
+        }
+
+        var builder = new DomainIndexBuilder(expected);
         for (var i = 0; i < definition.DomainLists.Count; i++)
         {
             var list = definition.DomainLists[i];
             listIndices[list.Name] = i;
-            foreach (var domain in list.Domains)
+            if (list.Domains is DomainSet compact)
             {
-                builder.Add(domain, i);
+                builder.AddAll(compact, i);
+            }
+            else
+            {
+                foreach (var domain in list.Domains)
+                {
+                    builder.Add(domain, i);
+                }
             }
         }
+
+        // From here on the index is the only copy of the names: the lists read theirs back from it.
+        var index = builder.Build();
+        var indexedLists = new List<DomainList>(definition.DomainLists.Count);
+        for (var i = 0; i < definition.DomainLists.Count; i++)
+        {
+            var list = definition.DomainLists[i];
+            indexedLists.Add(list with { Domains = new IndexedDomainList(index, i, index.CountOf(i)) });
+        }
+
+        definition = definition with { DomainLists = indexedLists };
 
         var groups = new Dictionary<string, RuleGroup>(StringComparer.Ordinal);
         foreach (var group in definition.RuleGroups)
@@ -81,7 +106,7 @@ public sealed class CompiledFirewall
             }
         }
 
-        return new CompiledFirewall(definition, builder.Build(), networks, new NetworkSelector(ranges, fallback));
+        return new CompiledFirewall(definition, index, networks, new NetworkSelector(ranges, fallback));
     }
 
     /// <summary>The network of a client (16-byte address, IPv4 mapped).</summary>

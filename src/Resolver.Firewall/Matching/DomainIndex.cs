@@ -20,9 +20,11 @@ public sealed class DomainIndex
     private readonly int[] _wildcardSets;
     private readonly int[] _buckets;
     private readonly int[][] _listSets;
+    private readonly int[] _listCounts;
 
-    internal DomainIndex(byte[] names, int[] nameOffsets, byte[] nameLengths, uint[] hashes, int[] exactSets, int[] wildcardSets, int[] buckets, int[][] listSets, int count)
+    internal DomainIndex(byte[] names, int[] nameOffsets, byte[] nameLengths, uint[] hashes, int[] exactSets, int[] wildcardSets, int[] buckets, int[][] listSets, int count, int[] listCounts)
     {
+        _listCounts = listCounts;
         _names = names;
         _nameOffsets = nameOffsets;
         _nameLengths = nameLengths;
@@ -36,6 +38,51 @@ public sealed class DomainIndex
 
     /// <summary>Distinct names indexed (a name listed exactly and as a wildcard counts once).</summary>
     public int Count { get; }
+
+    /// <summary>The entries of one list, decoded (for tooling: this scans the whole index).</summary>
+    public IEnumerable<Domains.DomainSpecification> EntriesOf(int listIndex)
+    {
+        for (var entry = 0; entry < Count; entry++)
+        {
+            var exact = Array.IndexOf(_listSets[_exactSets[entry]], listIndex) >= 0;
+            var wildcard = Array.IndexOf(_listSets[_wildcardSets[entry]], listIndex) >= 0;
+            if (exact || wildcard)
+            {
+                var name = ToText(_names.AsSpan(_nameOffsets[entry], _nameLengths[entry]));
+                if (exact)
+                {
+                    yield return new Domains.DomainSpecification(name, false);
+                }
+
+                if (wildcard)
+                {
+                    yield return new Domains.DomainSpecification(name, true);
+                }
+            }
+        }
+    }
+
+    /// <summary>How many entries one list has (exact and wildcard counted apart, repeats once).</summary>
+    public int CountOf(int listIndex) => listIndex < _listCounts.Length ? _listCounts[listIndex] : 0;
+
+    private static string ToText(ReadOnlySpan<byte> wire)
+    {
+        var text = new System.Text.StringBuilder(wire.Length);
+        var position = 0;
+        while (wire[position] != 0)
+        {
+            if (text.Length > 0)
+            {
+                text.Append('.');
+            }
+
+            var length = wire[position];
+            text.Append(System.Text.Encoding.ASCII.GetString(wire.Slice(position + 1, length)));
+            position += length + 1;
+        }
+
+        return text.ToString();
+    }
 
     /// <summary>The list indices (ascending) of a set id reported by <see cref="Match"/>.</summary>
     public ReadOnlySpan<int> ListsOf(int setId) => _listSets[setId];

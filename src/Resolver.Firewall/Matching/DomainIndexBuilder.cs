@@ -10,29 +10,63 @@ public sealed class DomainIndexBuilder
 {
     private readonly Dictionary<long, int> _setTransitions = [];
     private readonly List<int[]> _listSets = [[]];
-    private byte[] _names = new byte[4096];
+    private byte[] _names;
     private int _namesLength;
-    private int[] _nameOffsets = new int[256];
-    private byte[] _nameLengths = new byte[256];
-    private uint[] _hashes = new uint[256];
-    private int[] _exactSets = new int[256];
-    private int[] _wildcardSets = new int[256];
-    private int[] _buckets = new int[512];
+    private int[] _nameOffsets;
+    private byte[] _nameLengths;
+    private uint[] _hashes;
+    private int[] _exactSets;
+    private int[] _wildcardSets;
+    private int[] _buckets;
     private int _count;
+    private int[] _listCounts = new int[16];
+
+    /// <summary>Starts an index sized for about <paramref name="expectedNames"/> names, so a large load does not regrow.</summary>
+    public DomainIndexBuilder(int expectedNames = 256)
+    {
+        var capacity = Math.Max(expectedNames, 16);
+        _names = new byte[capacity * 24];
+        _nameOffsets = new int[capacity];
+        _nameLengths = new byte[capacity];
+        _hashes = new uint[capacity];
+        _exactSets = new int[capacity];
+        _wildcardSets = new int[capacity];
+        _buckets = new int[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2))];
+    }
 
     /// <summary>Adds an entry of the list numbered <paramref name="listIndex"/>; repeats are harmless.</summary>
     public void Add(DomainSpecification specification, int listIndex)
     {
         Span<byte> wire = stackalloc byte[256];
         var length = Encode(specification.Name, wire);
-        var entry = FindOrAdd(wire[..length]);
-        if (specification.IsWildcard)
+        Add(wire[..length], specification.IsWildcard, listIndex);
+    }
+
+    /// <summary>Adds every entry of a compactly loaded list without making strings.</summary>
+    public void AddAll(DomainSet domains, int listIndex)
+    {
+        Span<byte> wire = stackalloc byte[256];
+        for (var i = 0; i < domains.Count; i++)
         {
-            _wildcardSets[entry] = AddToSet(_wildcardSets[entry], listIndex);
+            var length = Encode(domains.NameBytes(i), wire);
+            Add(wire[..length], domains.IsWildcard(i), listIndex);
         }
-        else
+    }
+
+    private void Add(ReadOnlySpan<byte> wireName, bool wildcard, int listIndex)
+    {
+        var entry = FindOrAdd(wireName);
+        var sets = wildcard ? _wildcardSets : _exactSets;
+        var before = sets[entry];
+        sets[entry] = AddToSet(before, listIndex);
+        if (sets[entry] != before)
         {
-            _exactSets[entry] = AddToSet(_exactSets[entry], listIndex);
+            if (listIndex >= _listCounts.Length)
+            {
+                Array.Resize(ref _listCounts, Math.Max(listIndex + 1, _listCounts.Length * 2));
+            }
+
+            _listCounts[listIndex]++;
         }
     }
 
@@ -48,7 +82,33 @@ public sealed class DomainIndexBuilder
             _wildcardSets[.._count],
             _buckets,
             [.. _listSets],
-            _count);
+            _count,
+            _listCounts);
+    }
+
+    /// <summary>Writes a normalised name given as ASCII bytes in wire form.</summary>
+    public static int Encode(ReadOnlySpan<byte> name, Span<byte> destination)
+    {
+        var position = 0;
+        var labelStart = 0;
+        for (var i = 0; i <= name.Length; i++)
+        {
+            if (i == name.Length || name[i] == (byte)'.')
+            {
+                var labelLength = i - labelStart;
+                if (labelLength > 0)
+                {
+                    destination[position++] = (byte)labelLength;
+                    name[labelStart..i].CopyTo(destination[position..]);
+                    position += labelLength;
+                }
+
+                labelStart = i + 1;
+            }
+        }
+
+        destination[position++] = 0;
+        return position;
     }
 
     /// <summary>Writes a normalised name (lower case, no trailing dot, empty for the root) in wire form.</summary>

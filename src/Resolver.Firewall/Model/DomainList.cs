@@ -6,7 +6,7 @@ namespace Resolver.Firewall.Model;
 /// A named list of domain specifications. A list whose source could not be read has
 /// <see cref="LoadFailure"/> set: rules that use it make their networks fail open or closed.
 /// </summary>
-public sealed record DomainList(string Name, IReadOnlyList<DomainSpecification> Domains)
+public sealed record DomainList(string Name, IReadOnlyCollection<DomainSpecification> Domains)
 {
     /// <summary>Set on the managed lists (AWS <c>ManagedOwnerName</c>).</summary>
     public string? ManagedOwnerName { get; init; }

@@ -162,7 +162,7 @@ public sealed class RulesetLoader
             return;
         }
 
-        var domains = new List<DomainSpecification>();
+        var domains = new DomainSet();
         var sources = 0;
         string? source = null;
         if (fields.Node("domains") is { } inline)
@@ -203,7 +203,7 @@ public sealed class RulesetLoader
             try
             {
                 using var reader = File.OpenText(path);
-                domains.AddRange(DomainListParser.Parse(reader, format, path, _diagnostics));
+                domains = DomainListParser.Parse(reader, format, path, _diagnostics);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -239,7 +239,7 @@ public sealed class RulesetLoader
                     try
                     {
                         using var reader = File.OpenText(cached);
-                        domains.AddRange(DomainListParser.Parse(reader, format, urlText, _diagnostics));
+                        domains = DomainListParser.Parse(reader, format, urlText, _diagnostics);
                     }
                     catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                     {

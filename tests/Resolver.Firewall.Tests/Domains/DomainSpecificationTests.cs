@@ -54,4 +54,31 @@ public sealed class DomainSpecificationTests
         Assert.True(DomainSpecification.TryParse("*." + name253, out _, out _));
         Assert.False(DomainSpecification.TryParse("*." + name253 + "b", out _, out _));
     }
+
+    [Fact]
+    public void The_span_normaliser_agrees_with_the_parser_on_every_input()
+    {
+        var random = new Random(7);
+        var alphabet = "abcXYZ019-._*  ü";
+        var inputs = new List<string> { "*", "*.", "a.", ".", "..", "*.a", "a*", "A.B.C", new string('a', 63), new string('a', 64), "ex ample.com", "bücher.example" };
+        for (var i = 0; i < 5000; i++)
+        {
+            var length = random.Next(0, 20);
+            inputs.Add(new string([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]));
+        }
+
+        var bytes = new byte[DomainSpecification.MaxLength];
+        foreach (var input in inputs)
+        {
+            var parsed = DomainSpecification.TryParse(input, out var specification, out _);
+            var length = DomainSpecification.TryNormalize(input, bytes, out var wildcard, out _);
+
+            Assert.Equal(parsed, length >= 0);
+            if (parsed)
+            {
+                Assert.Equal(specification.Name, System.Text.Encoding.ASCII.GetString(bytes, 0, length));
+                Assert.Equal(specification.IsWildcard, wildcard);
+            }
+        }
+    }
 }
