@@ -136,7 +136,8 @@ public sealed class UpstreamTcpTests
         }
 
         Assert.All(upstream.Received, request => Assert.Equal(UpstreamTransport.Tcp, request.Transport));
-        Assert.InRange(upstream.TcpConnections, 1, queries);
+        // At most one connection per attempt: a loaded machine may let attempts time out and retry.
+        Assert.InRange(upstream.TcpConnections, 1, queries * 3);
     }
 
     [Fact]
