@@ -72,6 +72,14 @@ public sealed class DomainIndexBuilder
 
     public DomainIndex Build()
     {
+        // The expected size counted every entry of every list (an AdBlock line is two): size the table
+        // for the distinct names actually seen, at most half full.
+        var fitting = (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, _count * 2)));
+        if (_buckets.Length > fitting)
+        {
+            Rehash(fitting);
+        }
+
         var names = _names.AsSpan(0, _namesLength).ToArray();
         return new DomainIndex(
             names,

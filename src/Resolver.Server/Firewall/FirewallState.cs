@@ -7,8 +7,11 @@ namespace Resolver.Server.Firewall;
 /// The firewall in force. Queries read <see cref="Current"/> once and use that snapshot to the end;
 /// a reload swaps in a new one atomically, so no query ever waits for a reload or sees half of one.
 /// </summary>
-public sealed class FirewallState
+public sealed class FirewallState : IDisposable
 {
+    private static readonly TimeSpan CompactionDelay = TimeSpan.FromSeconds(1);
+
+    private readonly Timer _compaction = new(static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
     private CompiledFirewall _current = CompiledFirewall.Empty;
     private long _reloads;
     private long _reloadFailures;
@@ -36,6 +39,13 @@ public sealed class FirewallState
 
         Volatile.Write(ref _current, CompiledFirewall.Compile(result.Definition));
         Interlocked.Increment(ref _reloads);
+
+        // A load of a large list leaves tens of megabytes of parse garbage and the previous firewall behind,
+        // and the query path allocates nothing, so no collection would ever come to return that memory.
+        // Once the loader's locals are gone, one aggressive collection gives it back to the OS.
+        _compaction.Change(CompactionDelay, Timeout.InfiniteTimeSpan);
         return true;
     }
+
+    public void Dispose() => _compaction.Dispose();
 }
