@@ -8,24 +8,13 @@ public static class DnsQueryWriter
     /// <summary>Writes a standard query with RD set and, when <paramref name="ednsUdpPayload"/> is non-zero, an OPT record.</summary>
     public static int Write(Span<byte> destination, ushort id, string name, DnsRecordType type, ushort ednsUdpPayload = 0, bool dnssecOk = false)
     {
-        DnsHeader.SetId(destination, id);
-        DnsHeader.SetFlags(destination, DnsHeader.FlagRd);
-        DnsHeader.SetCounts(destination, 1, 0, 0, ednsUdpPayload == 0 ? (ushort)0 : (ushort)1);
-        if (!DnsName.TryEncode(name, destination[DnsHeader.Size..], out var nameLength))
+        Span<byte> wireName = stackalloc byte[DnsName.MaxWireLength];
+        if (!DnsName.TryEncode(name, wireName, out var nameLength))
         {
             throw new ArgumentException($"'{name}' is not a valid domain name.", nameof(name));
         }
 
-        var position = DnsHeader.Size + nameLength;
-        BinaryPrimitives.WriteUInt16BigEndian(destination[position..], (ushort)type);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[(position + 2)..], 1);
-        position += 4;
-        if (ednsUdpPayload != 0)
-        {
-            position += DnsResponseWriter.WriteOpt(destination[position..], ednsUdpPayload, 0, dnssecOk);
-        }
-
-        return position;
+        return Write(destination, id, DnsHeader.FlagRd, wireName[..nameLength], type, ednsUdpPayload, dnssecOk);
     }
 
     /// <summary>
