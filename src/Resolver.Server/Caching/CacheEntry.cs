@@ -1,11 +1,12 @@
 using System.Buffers;
+using System.Buffers.Binary;
 
 namespace Resolver.Server.Caching;
 
 /// <summary>
-/// One cached answer: its bytes as the upstream sent them (TTLs already clamped), where its TTL fields
-/// are, and its key. Entries and their buffers are reused after eviction, so caching allocates nothing
-/// in the steady state.
+/// One cached answer in a single pooled buffer: its key, the offsets of its TTL fields, then the answer as
+/// the upstream sent it (TTLs already clamped). One buffer per entry keeps the garbage a growing cache
+/// makes small, and entries and buffers are reused after eviction.
 /// </summary>
 internal sealed class CacheEntry
 {
@@ -15,19 +16,18 @@ internal sealed class CacheEntry
     /// <summary>Name (wire form, at most 255 bytes), type, class and the flags byte.</summary>
     public const int MaxKeyLength = 255 + 5;
 
-    public byte[] Key { get; } = new byte[MaxKeyLength];
+    /// <summary>What an entry costs beyond its buffer: the object and its bookkeeping in the shard.</summary>
+    private const int Overhead = 128;
 
-    public int KeyLength { get; set; }
+    private byte[] _storage = [];
 
-    public ulong Hash { get; set; }
+    public int KeyLength { get; private set; }
 
-    public byte[] Answer { get; private set; } = [];
+    public int TtlCount { get; private set; }
 
     public int Length { get; private set; }
 
-    public ushort[] TtlOffsets { get; } = new ushort[MaxRecords];
-
-    public int TtlCount { get; set; }
+    public ulong Hash { get; set; }
 
     /// <summary>Stopwatch timestamp of storing.</summary>
     public long StoredAt { get; set; }
@@ -52,21 +52,38 @@ internal sealed class CacheEntry
     /// <summary>Position in its shard's clock ring.</summary>
     public int Slot { get; set; }
 
-    public long Size => Length + MaxKeyLength + 256;
+    public ReadOnlySpan<byte> Key => _storage.AsSpan(0, KeyLength);
 
-    public void SetAnswer(ReadOnlySpan<byte> answer)
+    public Span<byte> Answer => _storage.AsSpan(KeyLength + (2 * TtlCount), Length);
+
+    public long Size => KeyLength + (2 * TtlCount) + Length + Overhead;
+
+    public static long SizeFor(int keyLength, int ttlCount, int answerLength) => keyLength + (2 * ttlCount) + answerLength + Overhead;
+
+    public ushort TtlOffset(int index) => BinaryPrimitives.ReadUInt16LittleEndian(_storage.AsSpan(KeyLength + (2 * index)));
+
+    public void Fill(ReadOnlySpan<byte> key, ReadOnlySpan<ushort> ttlOffsets, ReadOnlySpan<byte> answer)
     {
-        if (Answer.Length < answer.Length)
+        var total = key.Length + (2 * ttlOffsets.Length) + answer.Length;
+        if (_storage.Length < total)
         {
-            if (Answer.Length > 0)
+            if (_storage.Length > 0)
             {
-                ArrayPool<byte>.Shared.Return(Answer);
+                ArrayPool<byte>.Shared.Return(_storage);
             }
 
-            Answer = ArrayPool<byte>.Shared.Rent(answer.Length);
+            _storage = ArrayPool<byte>.Shared.Rent(total);
         }
 
-        answer.CopyTo(Answer);
+        key.CopyTo(_storage);
+        for (var i = 0; i < ttlOffsets.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(_storage.AsSpan(key.Length + (2 * i)), ttlOffsets[i]);
+        }
+
+        answer.CopyTo(_storage.AsSpan(key.Length + (2 * ttlOffsets.Length)));
+        KeyLength = key.Length;
+        TtlCount = ttlOffsets.Length;
         Length = answer.Length;
     }
 }

@@ -28,13 +28,16 @@ internal sealed class CacheShard
     /// <summary>The entry of <paramref name="key"/>, or null. Call under <see cref="Lock"/>.</summary>
     public CacheEntry? Find(ulong hash, ReadOnlySpan<byte> key)
     {
-        return _map.TryGetValue(hash, out var entry) && key.SequenceEqual(entry.Key.AsSpan(0, entry.KeyLength)) ? entry : null;
+        return _map.TryGetValue(hash, out var entry) && key.SequenceEqual(entry.Key) ? entry : null;
     }
 
-    /// <summary>An entry to fill for <paramref name="key"/>: the existing one, or a new one after making room. Call under <see cref="Lock"/>.</summary>
-    public CacheEntry? Reserve(ulong hash, ReadOnlySpan<byte> key, int answerLength)
+    /// <summary>
+    /// Stores an answer under <paramref name="key"/>, replacing what the key had and evicting as needed;
+    /// null when it is too large for the shard. Call under <see cref="Lock"/>.
+    /// </summary>
+    public CacheEntry? Store(ulong hash, ReadOnlySpan<byte> key, ReadOnlySpan<ushort> ttlOffsets, ReadOnlySpan<byte> answer)
     {
-        var size = answerLength + CacheEntry.MaxKeyLength + 256;
+        var size = CacheEntry.SizeFor(key.Length, ttlOffsets.Length, answer.Length);
         if (size > _budget)
         {
             return null;
@@ -48,8 +51,7 @@ internal sealed class CacheShard
 
         MakeRoom(size);
         var entry = _free.Count > 0 ? _free.Pop() : new CacheEntry();
-        key.CopyTo(entry.Key);
-        entry.KeyLength = key.Length;
+        entry.Fill(key, ttlOffsets, answer);
         entry.Hash = hash;
         entry.Referenced = false;
         entry.Hits = 0;
@@ -57,11 +59,9 @@ internal sealed class CacheShard
         entry.Slot = _ring.Count;
         _ring.Add(entry);
         _map[hash] = entry;
+        Bytes += entry.Size;
         return entry;
     }
-
-    /// <summary>Accounts for an entry whose answer was just set. Call under <see cref="Lock"/>.</summary>
-    public void Commit(CacheEntry entry) => Bytes += entry.Size;
 
     public void Remove(CacheEntry entry)
     {

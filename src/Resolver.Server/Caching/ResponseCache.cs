@@ -138,11 +138,11 @@ public sealed class ResponseCache
             }
 
             var answer = destination[..entry.Length];
-            entry.Answer.AsSpan(0, entry.Length).CopyTo(answer);
+            entry.Answer.CopyTo(answer);
             var age = (uint)((now - entry.StoredAt) / _frequency);
             for (var i = 0; i < entry.TtlCount; i++)
             {
-                var field = answer[entry.TtlOffsets[i]..];
+                var field = answer[entry.TtlOffset(i)..];
                 var ttl = BinaryPrimitives.ReadUInt32BigEndian(field);
                 BinaryPrimitives.WriteUInt32BigEndian(field, stale ? _staleAnswerTtl : ttl > age ? ttl - age : 0);
             }
@@ -191,30 +191,26 @@ public sealed class ResponseCache
         var now = _time.GetTimestamp();
         lock (shard.Lock)
         {
-            var entry = shard.Reserve(hash, key, answer.Length);
+            var entry = shard.Store(hash, key, offsets[..ttlCount], answer);
             if (entry is null)
             {
                 return;
             }
 
-            entry.SetAnswer(answer);
-            var stored = entry.Answer.AsSpan(0, answer.Length);
+            var stored = entry.Answer;
             var ceiling = negative ? lifetime : _maxTtl;
             for (var i = 0; i < ttlCount; i++)
             {
                 var field = stored[offsets[i]..];
                 var ttl = Math.Clamp(BinaryPrimitives.ReadUInt32BigEndian(field), _minTtl, Math.Max(_minTtl, ceiling));
                 BinaryPrimitives.WriteUInt32BigEndian(field, ttl);
-                entry.TtlOffsets[i] = offsets[i];
             }
 
-            entry.TtlCount = ttlCount;
             entry.HasRedirection = hasRedirection;
             entry.Lifetime = lifetime;
             entry.StoredAt = now;
             entry.ExpiresAt = now + (lifetime * _frequency);
             entry.StaleUntil = entry.ExpiresAt + _maxStaleTicks;
-            shard.Commit(entry);
         }
 
         Interlocked.Increment(ref _inserts);

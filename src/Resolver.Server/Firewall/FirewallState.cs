@@ -9,6 +9,8 @@ namespace Resolver.Server.Firewall;
 /// </summary>
 public sealed class FirewallState : IDisposable
 {
+    private const int LargeLoadNames = 100_000;
+
     private static readonly TimeSpan CompactionDelay = TimeSpan.FromSeconds(1);
 
     private readonly Timer _compaction = new(static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
@@ -42,8 +44,12 @@ public sealed class FirewallState : IDisposable
 
         // A load of a large list leaves tens of megabytes of parse garbage and the previous firewall behind,
         // and the query path allocates nothing, so no collection would ever come to return that memory.
-        // Once the loader's locals are gone, one aggressive collection gives it back to the OS.
-        _compaction.Change(CompactionDelay, Timeout.InfiniteTimeSpan);
+        // Once the loader's locals are gone, one aggressive collection gives it back to the OS. It pauses
+        // the process, so only loads large enough to matter pay for it.
+        if (Current.IndexedNames >= LargeLoadNames)
+        {
+            _compaction.Change(CompactionDelay, Timeout.InfiniteTimeSpan);
+        }
         return true;
     }
 
