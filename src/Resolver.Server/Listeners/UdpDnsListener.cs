@@ -26,10 +26,14 @@ public sealed class UdpDnsListener : IDisposable
 
     public IPEndPoint LocalEndPoint { get; }
 
-    /// <summary>Binds <paramref name="loops"/> sockets; port 0 binds the first to a free port and the rest to the same.</summary>
+    /// <summary>
+    /// Binds <paramref name="loops"/> SO_REUSEPORT sockets to a fixed port. Port 0 gets one socket shared by
+    /// the loops: asked for port 0 with SO_REUSEPORT set, Linux may hand out a port that another reuseport
+    /// group of the same user already holds, and the two servers would then split each other's queries.
+    /// </summary>
     public static UdpDnsListener Bind(IPEndPoint endPoint, int loops, int receiveBufferBytes, QueryPipeline pipeline, ILogger logger)
     {
-        var reusePort = OperatingSystem.IsLinux();
+        var reusePort = OperatingSystem.IsLinux() && endPoint.Port != 0;
         var socketCount = reusePort ? loops : 1;
         var sockets = new List<Socket>(socketCount);
         try

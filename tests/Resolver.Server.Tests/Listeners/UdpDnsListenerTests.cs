@@ -217,6 +217,34 @@ public sealed class UdpDnsListenerTests
     }
 
     [Fact]
+    public async Task A_fixed_port_is_served_by_several_reuseport_sockets_that_all_answer()
+    {
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        await using var upstream = TestUpstream.Start();
+        await using var server = await TestServer.StartAsync([upstream.EndPoint], o =>
+        {
+            o.Listen = [$"127.0.0.1:{port}"];
+            o.Udp.ReceiveLoops = 3;
+        });
+
+        // Each client socket has its own source port, so the kernel spreads them over the group.
+        for (var i = 0; i < 12; i++)
+        {
+            var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, TestMessage.Query($"spread{i}.example.test", TestMessage.TypeA, id: (ushort)(0x5000 + i)), Timeout);
+            Assert.NotNull(answer);
+            Assert.Equal(0x5000 + i, TestMessage.Id(answer));
+        }
+
+        Assert.Equal(port, server.EndPoint.Port);
+    }
+
+    [Fact]
     public async Task Raised_response_size_cap_lets_a_larger_answer_through_to_an_edns_client()
     {
         await using var upstream = TestUpstream.Start(request => UpstreamReply.Send(TestMessage.Answer(request.Bytes, TxtRecords(7), withOpt: true)));
