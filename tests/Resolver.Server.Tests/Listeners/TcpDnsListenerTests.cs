@@ -32,12 +32,18 @@ public sealed class TcpDnsListenerTests
         await using var upstream = TestUpstream.Start(request => UpstreamReply.SendAfter(
             request.Name switch
             {
-                "slow.test" => TimeSpan.FromMilliseconds(600),
-                "medium.test" => TimeSpan.FromMilliseconds(300),
+                "slow.test" => TimeSpan.FromMilliseconds(1200),
+                "medium.test" => TimeSpan.FromMilliseconds(600),
                 _ => TimeSpan.Zero,
             },
             TestMessage.Answer(request.Bytes, [TestMessage.A("192.0.2.1")])));
-        await using var server = await TestServer.StartAsync([upstream.EndPoint], o => o.Upstream.AttemptTimeout = o.Upstream.QueryTimeout);
+
+        // Gaps of 600 ms, so a busy machine does not reorder the upstream's answers.
+        await using var server = await TestServer.StartAsync([upstream.EndPoint], o =>
+        {
+            o.Upstream.QueryTimeout = TimeSpan.FromSeconds(4);
+            o.Upstream.AttemptTimeout = o.Upstream.QueryTimeout;
+        });
         var names = new Dictionary<ushort, string> { [1] = "slow.test", [2] = "medium.test", [3] = "fast.test" };
         using var socket = await TcpTestClient.ConnectAsync(server.EndPoint, Timeout);
 
