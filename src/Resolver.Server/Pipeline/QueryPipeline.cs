@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -5,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
-using System.Buffers;
 using Resolver.Dns.Wire;
 using Resolver.Firewall.Evaluation;
 using Resolver.Firewall.Managed;
@@ -205,26 +205,14 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             return;
         }
 
-        DnsHeader.SetId(response, context.Query.Id);
-
         // The forwarder matched the question ignoring case; the client gets its own spelling back.
-        context.QueryBytes.Slice(DnsQuery.NameOffset, context.Query.NameWireLength).CopyTo(response[DnsQuery.NameOffset..]);
+        RestoreClientIdAndCase(context.QueryBytes, context.Query, response);
         if (context.CacheKey.Length > 0)
         {
             _cache.Store(context.CacheKey, response);
         }
-        var length = response.Length;
-        if (context.Transport == DnsTransport.Udp)
-        {
-            var limit = context.Query.MaxUdpResponseSize(_maxUdpResponseSize);
-            if (length > limit)
-            {
-                length = DnsResponseWriter.Truncate(response, length, limit);
-                Counters.CountTruncated();
-            }
-        }
 
-        Finish(context, response[..length]);
+        Finish(context, response[..FitToClient(response, response.Length, context.Query, context.Transport)]);
     }
 
     public void OnUpstreamFailure(QueryContext context)
@@ -275,8 +263,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     private int AnswerFromCache(ReadOnlySpan<byte> request, in DnsQuery query, Span<byte> response, CacheLookup hit, DnsTransport transport, SocketAddress client, CompiledFirewall firewall, CompiledNetwork network, in FirewallVerdict verdict)
     {
         var length = hit.Length;
-        DnsHeader.SetId(response, query.Id);
-        request.Slice(DnsQuery.NameOffset, query.NameWireLength).CopyTo(response[DnsQuery.NameOffset..]);
+        RestoreClientIdAndCase(request, query, response);
         if (hit.HasRedirection && verdict.InspectsRedirection
             && FindBlockedRedirection(firewall, network, (ushort)query.Type, response[..length]) is { } blockingRule)
         {
@@ -292,16 +279,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             return length;
         }
 
-        if (transport == DnsTransport.Udp)
-        {
-            var limit = query.MaxUdpResponseSize(_maxUdpResponseSize);
-            if (length > limit)
-            {
-                length = DnsResponseWriter.Truncate(response, length, limit);
-                Counters.CountTruncated();
-            }
-        }
-
+        length = FitToClient(response, length, query, transport);
         Counters.CountCacheAnswer();
         _queryLog.Record(request, query, response[..length], transport, client, network, verdict.Rule);
         return length;
@@ -330,28 +308,40 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             }
 
             var answer = buffer.AsSpan(0, hit.Length);
-            var query = context.Query;
-            DnsHeader.SetId(answer, query.Id);
-            context.QueryBytes.Slice(DnsQuery.NameOffset, query.NameWireLength).CopyTo(answer[DnsQuery.NameOffset..]);
-            var length = hit.Length;
-            if (context.Transport == DnsTransport.Udp)
-            {
-                var limit = query.MaxUdpResponseSize(_maxUdpResponseSize);
-                if (length > limit)
-                {
-                    length = DnsResponseWriter.Truncate(answer, length, limit);
-                    Counters.CountTruncated();
-                }
-            }
-
+            RestoreClientIdAndCase(context.QueryBytes, context.Query, answer);
             Counters.CountStaleAnswer();
-            Finish(context, answer[..length]);
+            Finish(context, answer[..FitToClient(answer, hit.Length, context.Query, context.Transport)]);
             return true;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Puts the client's ID and the exact case of its question name into an answer made for the same question.</summary>
+    private static void RestoreClientIdAndCase(ReadOnlySpan<byte> clientQuery, in DnsQuery query, Span<byte> answer)
+    {
+        DnsHeader.SetId(answer, query.Id);
+        clientQuery.Slice(DnsQuery.NameOffset, query.NameWireLength).CopyTo(answer[DnsQuery.NameOffset..]);
+    }
+
+    /// <summary>Cuts a UDP answer that exceeds the client's limit to header, question and OPT with TC=1; returns the length.</summary>
+    private int FitToClient(Span<byte> answer, int length, in DnsQuery query, DnsTransport transport)
+    {
+        if (transport != DnsTransport.Udp)
+        {
+            return length;
+        }
+
+        var limit = query.MaxUdpResponseSize(_maxUdpResponseSize);
+        if (length <= limit)
+        {
+            return length;
+        }
+
+        Counters.CountTruncated();
+        return DnsResponseWriter.Truncate(answer, length, limit);
     }
 
     private QueryContext StartContext(ReadOnlySpan<byte> request, in DnsQuery query, DnsTransport transport, SocketAddress client, IDnsResponseSink sink, CompiledFirewall firewall, CompiledNetwork network, bool inspectRedirection)
@@ -455,18 +445,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             }
 
             var length = builder.Finish((ushort)_maxUdpResponseSize);
-            var answer = buffer.AsSpan(0, length);
-            if (context.Transport == DnsTransport.Udp)
-            {
-                var limit = clientQuery.MaxUdpResponseSize(_maxUdpResponseSize);
-                if (length > limit)
-                {
-                    length = DnsResponseWriter.Truncate(answer, length, limit);
-                    Counters.CountTruncated();
-                }
-            }
-
-            Finish(context, buffer.AsSpan(0, length));
+            Finish(context, buffer.AsSpan(0, FitToClient(buffer, length, clientQuery, context.Transport)));
         }
         finally
         {
