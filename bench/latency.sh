@@ -29,7 +29,6 @@ def name(): return "".join(r.choice(alpha) for _ in range(r.randint(6, 14)))
 tlds = ["com", "net", "org", "io", "info", "xyz", "ru", "cn"]
 blocked = [f"{name()}.{name()}.{r.choice(tlds)}" for _ in range(n)]
 open(f"{w}/blocklist.txt", "w").write("\n".join(blocked) + "\n")
-open(f"{w}/blocked.adblock", "w").write("".join(f"||{d}^\n" for d in blocked))
 sample = r.sample(blocked, min(100000, n))
 hot = [f"host{i}.bench.test" for i in range(200)]
 mix = []
@@ -42,18 +41,7 @@ open(f"{w}/q-mixed.txt", "w").write("\n".join(mix) + "\n")
 PY
 
 dotnet publish "$ROOT/src/Resolver" -c Release -o "$W/resolver" >/dev/null
-mkdir -p "$W/rules"; mv "$W/blocked.adblock" "$W/rules/blocked.txt"
-cat >"$W/rules/bench.yaml" <<YAML
-domainLists:
-  - { name: blocked, file: blocked.txt, format: adblock }
-ruleGroups:
-  - name: bench
-    rules:
-      - { name: block, priority: 1, domainList: blocked, action: BLOCK, blockResponse: NXDOMAIN }
-networks:
-  - name: default
-    ruleGroupAssociations: [ { ruleGroup: bench, priority: 100 } ]
-YAML
+bash "$ROOT/bench/bench-rules.sh" "$W/blocklist.txt" "$W/rules"
 cat >"$W/dnsdist.conf" <<CONF
 setSecurityPollSuffix("")
 setLocal("127.0.0.1:15301")
@@ -87,7 +75,12 @@ for s in "resolver:15300:dotnet $W/resolver/resolver.dll --listen 127.0.0.1:1530
   python3 - "$nm" "$RATE" "$W/$nm.latency" <<'PY'
 import sys
 name, rate, path = sys.argv[1], sys.argv[2], sys.argv[3]
-lat = sorted(float(line.split()[-1]) * 1000 for line in open(path) if line.startswith("> "))
+def latency(line):
+    try:
+        return float(line.split()[-1]) * 1000
+    except ValueError:
+        return None  # a query dnsperf timed out on ("> T name type")
+lat = sorted(l for l in (latency(line) for line in open(path) if line.startswith("> ")) if l is not None)
 if not lat:
     print(f"| {name} | {rate} | 0 | | | | |"); sys.exit()
 q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))]

@@ -15,25 +15,11 @@ W=$(mktemp -d /tmp/resolver-bench.XXXXXX)
 
 dotnet publish "$ROOT/src/Resolver" -c Release -o "$W/resolver" >/dev/null
 
-# The harness gives the extra server $BLOCKLIST (one name per line) and $UPSTREAM_PORT. dnsdist
-# (SuffixMatchNode) and Unbound (always_nxdomain zones) block each name and everything below it, so
-# the list is handed over in AdBlock form, which means the same here.
+# The harness gives the extra server $BLOCKLIST (one name per line) and $UPSTREAM_PORT.
 cat >"$W/start-resolver.sh" <<SH
 #!/usr/bin/env bash
 set -euo pipefail
-mkdir -p "$W/rules"
-awk '{ print "||" \$1 "^" }' "\$BLOCKLIST" >"$W/rules/blocked.txt"
-cat >"$W/rules/bench.yaml" <<YAML
-domainLists:
-  - { name: blocked, file: blocked.txt, format: adblock }
-ruleGroups:
-  - name: bench
-    rules:
-      - { name: block, priority: 1, domainList: blocked, action: BLOCK, blockResponse: NXDOMAIN }
-networks:
-  - name: default
-    ruleGroupAssociations: [ { ruleGroup: bench, priority: 100 } ]
-YAML
+bash "$ROOT/bench/bench-rules.sh" "\$BLOCKLIST" "$W/rules"
 exec dotnet "$W/resolver/resolver.dll" --listen 127.0.0.1:15300 --upstream 127.0.0.1:\$UPSTREAM_PORT \
   --rulesets "$W/rules" --state-dir "$W/state" --log-level Warning
 SH
