@@ -1,5 +1,3 @@
-using System.IO.Hashing;
-
 namespace Resolver.Firewall.Matching;
 
 /// <summary>
@@ -12,43 +10,38 @@ public sealed class DomainIndex
     /// <summary>The largest number of list sets one lookup can report: a name has at most 127 labels, plus the root.</summary>
     public const int MaxMatchedSets = 129;
 
-    private readonly byte[] _names;
-    private readonly int[] _nameOffsets;
-    private readonly byte[] _nameLengths;
-    private readonly uint[] _hashes;
+    private readonly DomainTable _table;
     private readonly int[] _exactSets;
     private readonly int[] _wildcardSets;
-    private readonly int[] _buckets;
     private readonly int[][] _listSets;
     private readonly int[] _listCounts;
 
-    internal DomainIndex(byte[] names, int[] nameOffsets, byte[] nameLengths, uint[] hashes, int[] exactSets, int[] wildcardSets, int[] buckets, int[][] listSets, int count, int[] listCounts)
+    internal DomainIndex(DomainTable table, int[] exactSets, int[] wildcardSets, int[][] listSets, int[] listCounts)
     {
-        _listCounts = listCounts;
-        _names = names;
-        _nameOffsets = nameOffsets;
-        _nameLengths = nameLengths;
-        _hashes = hashes;
+        _table = table;
         _exactSets = exactSets;
         _wildcardSets = wildcardSets;
-        _buckets = buckets;
         _listSets = listSets;
-        Count = count;
+        _listCounts = listCounts;
     }
 
     /// <summary>Distinct names indexed (a name listed exactly and as a wildcard counts once).</summary>
-    public int Count { get; }
+    public int Count => _table.Count;
+
+    /// <summary>Bytes the index holds (names and table), for diagnostics.</summary>
+    public long Size => _table.Size;
 
     /// <summary>The entries of one list, decoded (for tooling: this scans the whole index).</summary>
     public IEnumerable<Domains.DomainSpecification> EntriesOf(int listIndex)
     {
-        for (var entry = 0; entry < Count; entry++)
+        foreach (var entry in _table.Entries())
         {
-            var exact = Array.IndexOf(_listSets[_exactSets[entry]], listIndex) >= 0;
-            var wildcard = Array.IndexOf(_listSets[_wildcardSets[entry]], listIndex) >= 0;
+            var pair = _table.PairOf(entry);
+            var exact = Array.IndexOf(_listSets[_exactSets[pair]], listIndex) >= 0;
+            var wildcard = Array.IndexOf(_listSets[_wildcardSets[pair]], listIndex) >= 0;
             if (exact || wildcard)
             {
-                var name = ToText(_names.AsSpan(_nameOffsets[entry], _nameLengths[entry]));
+                var name = ToText(_table.NameOf(entry));
                 if (exact)
                 {
                     yield return new Domains.DomainSpecification(name, false);
@@ -69,7 +62,7 @@ public sealed class DomainIndex
     {
         var text = new System.Text.StringBuilder(wire.Length);
         var position = 0;
-        while (wire[position] != 0)
+        while (position < wire.Length)
         {
             if (text.Length > 0)
             {
@@ -98,10 +91,11 @@ public sealed class DomainIndex
         var offset = 0;
         while (offset < lowerWireName.Length)
         {
-            var entry = Find(lowerWireName[offset..]);
+            var entry = _table.Find(lowerWireName[offset..]);
             if (entry >= 0)
             {
-                var set = offset == 0 ? _exactSets[entry] : _wildcardSets[entry];
+                var pair = _table.PairOf(entry);
+                var set = offset == 0 ? _exactSets[pair] : _wildcardSets[pair];
                 if (set != 0 && count < matchedSets.Length)
                 {
                     matchedSets[count++] = set;
@@ -118,28 +112,5 @@ public sealed class DomainIndex
         }
 
         return count;
-    }
-
-    internal static uint Hash(ReadOnlySpan<byte> wireName) => (uint)XxHash3.HashToUInt64(wireName);
-
-    private int Find(ReadOnlySpan<byte> wireName)
-    {
-        var hash = Hash(wireName);
-        var mask = _buckets.Length - 1;
-        for (var slot = (int)hash & mask; ; slot = (slot + 1) & mask)
-        {
-            var entry = _buckets[slot] - 1;
-            if (entry < 0)
-            {
-                return -1;
-            }
-
-            if (_hashes[entry] == hash
-                && _nameLengths[entry] == wireName.Length
-                && wireName.SequenceEqual(_names.AsSpan(_nameOffsets[entry], wireName.Length)))
-            {
-                return entry;
-            }
-        }
     }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +14,11 @@ namespace Resolver.Server.Firewall;
 /// </summary>
 public sealed partial class RemoteListCache : IRemoteListCache, IDisposable
 {
-    private readonly HttpClient _http;
+    // Made on first download: HTTP and TLS cost several megabytes resident that a folder without
+    // remote lists should not pay.
+    private readonly Lock _httpLock = new();
+    private readonly TimeSpan _timeout;
+    private HttpClient? _http;
     private readonly string _folder;
     private readonly ILogger<RemoteListCache> _logger;
     private readonly ConcurrentDictionary<Uri, string> _failures = new();
@@ -23,8 +27,7 @@ public sealed partial class RemoteListCache : IRemoteListCache, IDisposable
     {
         _logger = logger;
         _folder = Path.Combine(Path.GetFullPath(options.Value.StateDirectory), "lists");
-        _http = new HttpClient { Timeout = options.Value.RemoteListTimeout };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd("resolver/" + Hosting.DnsServerService.Version);
+        _timeout = options.Value.RemoteListTimeout;
     }
 
     public string? CachedPath(Uri url)
@@ -40,7 +43,7 @@ public sealed partial class RemoteListCache : IRemoteListCache, IDisposable
     {
         try
         {
-            var body = await _http.GetByteArrayAsync(list.Url, cancellationToken).ConfigureAwait(false);
+            var body = await Http().GetByteArrayAsync(list.Url, cancellationToken).ConfigureAwait(false);
             _failures.TryRemove(list.Url, out _);
             var path = PathOf(list.Url);
             if (File.Exists(path) && (await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(body))
@@ -70,10 +73,30 @@ public sealed partial class RemoteListCache : IRemoteListCache, IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        lock (_httpLock)
+        {
+            _http?.Dispose();
+        }
+    }
+
+    private HttpClient Http()
+    {
+        lock (_httpLock)
+        {
+            if (_http is null)
+            {
+                _http = new HttpClient { Timeout = _timeout };
+                _http.DefaultRequestHeaders.UserAgent.ParseAdd("resolver/" + Hosting.DnsServerService.Version);
+            }
+
+            return _http;
+        }
+    }
 
     private string PathOf(Uri url) =>
-        Path.Combine(_folder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url.AbsoluteUri)), 0, 16) + ".list");
+        Path.Combine(_folder, Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(url.AbsoluteUri))) + ".list");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Domain list {Name} downloaded from {Url} ({Bytes} bytes)")]
     private partial void LogDownloaded(string name, Uri url, int bytes);

@@ -8,6 +8,7 @@ using Resolver.Server.Hosting;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Serilog.Settings.Configuration;
 
 namespace Resolver.Hosting;
 
@@ -62,7 +63,9 @@ public static class ResolverHostFactory
     private static Serilog.Core.Logger CreateLogger(ServeSettings settings, IConfiguration configuration)
     {
         var logger = new LoggerConfiguration()
-            .ReadFrom.Configuration(configuration)
+            // Naming the sink assemblies spares Serilog its scan of every DLL in the folder, which maps
+            // System.Reflection.Metadata and reads each file at start.
+            .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly))
             .MinimumLevel.Is(settings.LogLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
