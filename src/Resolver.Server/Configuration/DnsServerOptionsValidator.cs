@@ -45,6 +45,7 @@ public sealed class DnsServerOptionsValidator : IValidateOptions<DnsServerOption
         Check(errors, udp.ReceiveLoops is >= 0 and <= 256, "Resolver:Udp:ReceiveLoops must be 0 (one per core) to 256");
         Check(errors, udp.MaxResponseSize is >= 512 and <= 65535, "Resolver:Udp:MaxResponseSize must be 512-65535");
         Check(errors, udp.SocketReceiveBufferBytes >= 0, "Resolver:Udp:SocketReceiveBufferBytes must not be negative");
+        Check(errors, udp.ReceiveBatchSize is >= 1 and <= 256, "Resolver:Udp:ReceiveBatchSize must be 1 (one packet per call) to 256");
         var tcp = options.Tcp;
         Check(errors, tcp.IdleTimeout > TimeSpan.Zero, "Resolver:Tcp:IdleTimeout must be positive");
         Check(errors, tcp.ReadTimeout > TimeSpan.Zero, "Resolver:Tcp:ReadTimeout must be positive");

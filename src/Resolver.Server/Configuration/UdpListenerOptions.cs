@@ -14,5 +14,11 @@ public sealed class UdpListenerOptions
     /// <summary>Requested SO_RCVBUF; the kernel may cap it (net.core.rmem_max).</summary>
     public int SocketReceiveBufferBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Datagrams one receive call may take on Linux (recvmmsg), whose synchronous answers leave with one
+    /// sendmmsg; 1 receives and sends one packet per call as on other systems.
+    /// </summary>
+    public int ReceiveBatchSize { get; set; } = 32;
+
     public int EffectiveReceiveLoops => ReceiveLoops > 0 ? ReceiveLoops : Environment.ProcessorCount;
 }

@@ -104,7 +104,7 @@ public sealed partial class DnsServerService : IHostedService
     {
         for (var attempt = 1; ; attempt++)
         {
-            var udp = UdpDnsListener.Bind(endPoint, _options.Udp.EffectiveReceiveLoops, _options.Udp.SocketReceiveBufferBytes, _pipeline, _logger);
+            var udp = UdpDnsListener.Bind(endPoint, _options.Udp.EffectiveReceiveLoops, _options.Udp.SocketReceiveBufferBytes, _options.Udp.ReceiveBatchSize, _pipeline, _logger);
             try
             {
                 var tcp = TcpDnsListener.Bind(udp.LocalEndPoint, _pipeline, _options.Tcp, _logger);

@@ -31,7 +31,11 @@ public sealed class UdpDnsListener : IDisposable
     /// the loops: asked for port 0 with SO_REUSEPORT set, Linux may hand out a port that another reuseport
     /// group of the same user already holds, and the two servers would then split each other's queries.
     /// </summary>
-    public static UdpDnsListener Bind(IPEndPoint endPoint, int loops, int receiveBufferBytes, QueryPipeline pipeline, ILogger logger)
+    /// <remarks>
+    /// <paramref name="receiveBatchSize"/> above 1 makes each Linux loop take up to that many datagrams per
+    /// recvmmsg and send their synchronous answers with one sendmmsg.
+    /// </remarks>
+    public static UdpDnsListener Bind(IPEndPoint endPoint, int loops, int receiveBufferBytes, int receiveBatchSize, QueryPipeline pipeline, ILogger logger)
     {
         var reusePort = OperatingSystem.IsLinux() && endPoint.Port != 0;
         var socketCount = reusePort ? loops : 1;
@@ -62,7 +66,7 @@ public sealed class UdpDnsListener : IDisposable
             var listenerSockets = new UdpListenerSocket[sockets.Count];
             for (var i = 0; i < sockets.Count; i++)
             {
-                listenerSockets[i] = new UdpListenerSocket(sockets[i], pipeline, logger);
+                listenerSockets[i] = new UdpListenerSocket(sockets[i], pipeline, logger, receiveBatchSize);
             }
 
             var listener = new UdpDnsListener(bound, listenerSockets);

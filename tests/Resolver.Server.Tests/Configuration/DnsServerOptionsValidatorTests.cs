@@ -25,6 +25,8 @@ public sealed class DnsServerOptionsValidatorTests
         ["response size 65536"] = o => o.Udp.MaxResponseSize = 65536,
         ["response size 0"] = o => o.Udp.MaxResponseSize = 0,
         ["receive buffer negative"] = o => o.Udp.SocketReceiveBufferBytes = -1,
+        ["receive batch 0"] = o => o.Udp.ReceiveBatchSize = 0,
+        ["receive batch 257"] = o => o.Udp.ReceiveBatchSize = 257,
         ["idle zero"] = o => o.Tcp.IdleTimeout = TimeSpan.Zero,
         ["idle negative"] = o => o.Tcp.IdleTimeout = TimeSpan.FromSeconds(-5),
         ["read zero"] = o => o.Tcp.ReadTimeout = TimeSpan.Zero,
@@ -62,6 +64,8 @@ public sealed class DnsServerOptionsValidatorTests
         ["response size 512"] = o => o.Udp.MaxResponseSize = 512,
         ["response size 65535"] = o => o.Udp.MaxResponseSize = 65535,
         ["receive buffer 0"] = o => o.Udp.SocketReceiveBufferBytes = 0,
+        ["receive batch 1"] = o => o.Udp.ReceiveBatchSize = 1,
+        ["receive batch 256"] = o => o.Udp.ReceiveBatchSize = 256,
         ["max connections 1"] = o => o.Tcp.MaxConnections = 1,
         ["in flight 1"] = o => o.Tcp.MaxInFlightPerConnection = 1,
         ["in flight 1024"] = o => o.Tcp.MaxInFlightPerConnection = 1024,
@@ -120,6 +124,8 @@ public sealed class DnsServerOptionsValidatorTests
     [InlineData("response size 65536", "Resolver:Udp:MaxResponseSize", "512-65535")]
     [InlineData("response size 0", "Resolver:Udp:MaxResponseSize", "512-65535")]
     [InlineData("receive buffer negative", "Resolver:Udp:SocketReceiveBufferBytes", "negative")]
+    [InlineData("receive batch 0", "Resolver:Udp:ReceiveBatchSize", "1 (one packet per call) to 256")]
+    [InlineData("receive batch 257", "Resolver:Udp:ReceiveBatchSize", "1 (one packet per call) to 256")]
     [InlineData("idle zero", "Resolver:Tcp:IdleTimeout", "positive")]
     [InlineData("idle negative", "Resolver:Tcp:IdleTimeout", "positive")]
     [InlineData("read zero", "Resolver:Tcp:ReadTimeout", "positive")]
@@ -159,6 +165,8 @@ public sealed class DnsServerOptionsValidatorTests
     [InlineData("response size 512")]
     [InlineData("response size 65535")]
     [InlineData("receive buffer 0")]
+    [InlineData("receive batch 1")]
+    [InlineData("receive batch 256")]
     [InlineData("max connections 1")]
     [InlineData("in flight 1")]
     [InlineData("in flight 1024")]

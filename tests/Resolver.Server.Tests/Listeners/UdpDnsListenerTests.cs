@@ -216,8 +216,10 @@ public sealed class UdpDnsListenerTests
         Assert.Equal(0, server.Service.Pipeline.Counters.Truncated);
     }
 
-    [Fact]
-    public async Task A_fixed_port_is_served_by_several_reuseport_sockets_that_all_answer()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    public async Task A_fixed_port_is_served_by_several_reuseport_sockets_that_all_answer(int receiveBatchSize)
     {
         int port;
         using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
@@ -231,6 +233,7 @@ public sealed class UdpDnsListenerTests
         {
             o.Listen = [$"127.0.0.1:{port}"];
             o.Udp.ReceiveLoops = 3;
+            o.Udp.ReceiveBatchSize = receiveBatchSize;
         });
 
         // Each client socket has its own source port, so the kernel spreads them over the group.
@@ -274,11 +277,13 @@ public sealed class UdpDnsListenerTests
         Assert.InRange(answer.Length, 12, 1000);
     }
 
-    [Fact]
-    public async Task Server_keeps_answering_after_2000_random_packets()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    public async Task Server_keeps_answering_after_2000_random_packets(int receiveBatchSize)
     {
         await using var upstream = TestUpstream.Start(Tolerant);
-        await using var server = await TestServer.StartAsync([upstream.EndPoint]);
+        await using var server = await TestServer.StartAsync([upstream.EndPoint], o => o.Udp.ReceiveBatchSize = receiveBatchSize);
         var counters = server.Service.Pipeline.Counters;
         var random = new Random(20240611);
         var valid = TestMessage.Query("fuzz.example.test", TestMessage.TypeA, ednsPayload: 1232);
