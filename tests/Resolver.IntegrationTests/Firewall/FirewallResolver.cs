@@ -39,7 +39,7 @@ public sealed class FirewallResolver : IAsyncDisposable
 
     public IPEndPoint EndPoint => Server.BoundEndPoints[0];
 
-    public static async Task<FirewallResolver> StartAsync(string yaml, Func<UpstreamRequest, UpstreamReply?>? special = null, IReadOnlyDictionary<string, string>? files = null, string? stateFolder = null, long? cacheSize = null)
+    public static async Task<FirewallResolver> StartAsync(string yaml, Func<UpstreamRequest, UpstreamReply?>? special = null, IReadOnlyDictionary<string, string>? files = null, string? stateFolder = null, long? cacheSize = null, string? configFile = null)
     {
         var folder = Directory.CreateTempSubdirectory("resolver-rulesets-").FullName;
         stateFolder ??= Directory.CreateTempSubdirectory("resolver-state-").FullName;
@@ -59,6 +59,7 @@ public sealed class FirewallResolver : IAsyncDisposable
             Rulesets = folder,
             StateDirectory = stateFolder,
             CacheSize = cacheSize,
+            ConfigFile = configFile,
             LogLevel = Serilog.Events.LogEventLevel.Warning,
         });
         await host.StartAsync();
