@@ -4,15 +4,10 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Resolver.Firewall.Rulesets;
-using Resolver.Server.Caching;
-using Resolver.Server.Configuration;
-using Resolver.Server.Firewall;
 using Resolver.Server.Listeners;
 using Resolver.Server.Listeners.Interop;
 using Resolver.Server.Pipeline;
-using Resolver.Server.QueryLogging;
+using Resolver.Server.Tests.Pipeline;
 using Resolver.Testing;
 
 namespace Resolver.Server.Tests.Listeners;
@@ -23,19 +18,6 @@ namespace Resolver.Server.Tests.Listeners;
 /// </summary>
 public sealed class UdpListenerSocketBatchTests
 {
-    private const string Rules = """
-        domainLists:
-          - name: blocked
-            domains: ["*.ads.example"]
-        ruleGroups:
-          - name: g
-            rules:
-              - { name: block, priority: 1, domainList: blocked, action: BLOCK, blockResponse: NXDOMAIN }
-        networks:
-          - name: default
-            ruleGroupAssociations: [ { ruleGroup: g, priority: 100 } ]
-        """;
-
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     [Fact]
@@ -238,11 +220,8 @@ public sealed class UdpListenerSocketBatchTests
 
         public Harness(IPAddress address, int batchSize)
         {
-            var options = Options.Create(new DnsServerOptions());
-            var firewall = new FirewallState();
-            Assert.True(firewall.Apply(RulesetLoader.LoadText(Rules, "rules.yaml")));
             Forwarder = new InMemoryForwarder();
-            Pipeline = new QueryPipeline(Forwarder, firewall, new QueryLog(options), new ResponseCache(options), options, NullLogger<QueryPipeline>.Instance);
+            Pipeline = TestPipeline.BlockingAds(Forwarder);
             var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 << 20 };
             socket.Bind(new IPEndPoint(address, 0));
             EndPoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -285,32 +264,6 @@ public sealed class UdpListenerSocketBatchTests
             Socket.StopReceiving();
             _thread?.Join(Timeout);
             Socket.Dispose();
-        }
-    }
-
-    /// <summary>Answers every forwarded query at once (A 192.0.2.1, an hour); notes the thread's allocations at each marker.</summary>
-    private sealed class InMemoryForwarder : IQueryForwarder
-    {
-        private IUpstreamCompletion? _completion;
-
-        public int Forwarded { get; private set; }
-
-        public List<long> Markers { get; } = new(4);
-
-        public void Attach(IUpstreamCompletion completion) => _completion = completion;
-
-        public void Forward(QueryContext context)
-        {
-            var allocated = GC.GetAllocatedBytesForCurrentThread();
-            Forwarded++;
-            var query = context.QueryBytes.ToArray();
-            var isMarker = TestMessage.QuestionName(query).StartsWith("marker", StringComparison.Ordinal);
-            _completion!.OnUpstreamResponse(context, TestMessage.Answer(query, [TestMessage.A("192.0.2.1", ttl: 3600)], withOpt: true));
-            if (isMarker)
-            {
-                // The first marker counts from after its own answer; the second up to its arrival here.
-                Markers.Add(Markers.Count == 0 ? GC.GetAllocatedBytesForCurrentThread() : allocated);
-            }
         }
     }
 }

@@ -1,12 +1,5 @@
 using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Resolver.Firewall.Rulesets;
-using Resolver.Server.Caching;
-using Resolver.Server.Configuration;
-using Resolver.Server.Firewall;
 using Resolver.Server.Pipeline;
-using Resolver.Server.QueryLogging;
 using Resolver.Testing;
 
 namespace Resolver.Server.Tests.Pipeline;
@@ -17,27 +10,11 @@ namespace Resolver.Server.Tests.Pipeline;
 /// </summary>
 public sealed class PipelineAllocationTests
 {
-    private const string Rules = """
-        domainLists:
-          - name: blocked
-            domains: ["*.ads.example"]
-        ruleGroups:
-          - name: g
-            rules:
-              - { name: block, priority: 1, domainList: blocked, action: BLOCK, blockResponse: NXDOMAIN }
-        networks:
-          - name: default
-            ruleGroupAssociations: [ { ruleGroup: g, priority: 100 } ]
-        """;
-
     [Fact]
     public void Ten_thousand_cache_hits_and_block_answers_allocate_zero_bytes()
     {
-        var options = Options.Create(new DnsServerOptions());
-        var firewall = new FirewallState();
-        Assert.True(firewall.Apply(RulesetLoader.LoadText(Rules, "rules.yaml")));
         var forwarder = new InMemoryForwarder();
-        var pipeline = new QueryPipeline(forwarder, firewall, new QueryLog(options), new ResponseCache(options), options, NullLogger<QueryPipeline>.Instance);
+        var pipeline = TestPipeline.BlockingAds(forwarder);
         var sink = new CountingSink();
         var client = new IPEndPoint(IPAddress.Loopback, 40000).Serialize();
         var cached = TestMessage.Query("www.Example.test", TestMessage.TypeA, id: 0x1111, ednsPayload: 1232);
@@ -82,22 +59,6 @@ public sealed class PipelineAllocationTests
         }
 
         return answered;
-    }
-
-    private sealed class InMemoryForwarder : IQueryForwarder
-    {
-        private IUpstreamCompletion? _completion;
-
-        public int Forwarded { get; private set; }
-
-        public void Attach(IUpstreamCompletion completion) => _completion = completion;
-
-        public void Forward(QueryContext context)
-        {
-            Forwarded++;
-            var answer = TestMessage.Answer(context.QueryBytes.ToArray(), [TestMessage.A("192.0.2.1", ttl: 3600)], withOpt: true);
-            _completion!.OnUpstreamResponse(context, answer);
-        }
     }
 
     private sealed class CountingSink : IDnsResponseSink
