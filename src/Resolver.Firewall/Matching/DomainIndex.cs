@@ -28,9 +28,6 @@ public sealed class DomainIndex
     /// <summary>Distinct names indexed (a name listed exactly and as a wildcard counts once).</summary>
     public int Count => _table.Count;
 
-    /// <summary>Bytes the index holds (names and table), for diagnostics.</summary>
-    public long Size => _table.Size;
-
     /// <summary>The entries of one list, decoded (for tooling: this scans the whole index).</summary>
     public IEnumerable<Domains.DomainSpecification> EntriesOf(int listIndex)
     {

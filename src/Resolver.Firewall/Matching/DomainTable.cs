@@ -35,9 +35,6 @@ internal sealed class DomainTable
 
     public int Count { get; private set; }
 
-    /// <summary>Bytes held, for diagnostics.</summary>
-    public long Size => _blob.Length + (8L * _slots.Length);
-
     public static uint Hash(ReadOnlySpan<byte> name) => (uint)XxHash3.HashToUInt64(name);
 
     /// <summary>The entry of <paramref name="wireName"/> (lower case, ending in the root label), or -1.</summary>
