@@ -1,5 +1,4 @@
 using System.Net;
-using Resolver.Firewall.Domains;
 using Resolver.Firewall.Matching;
 using Resolver.Firewall.Model;
 
@@ -11,24 +10,40 @@ namespace Resolver.Firewall.Evaluation;
 /// </summary>
 public sealed class CompiledFirewall
 {
-    private readonly DomainIndex _index;
+    private readonly DomainListSegment[] _segments;
     private readonly NetworkSelector _selector;
 
-    private CompiledFirewall(FirewallDefinition definition, DomainIndex index, IReadOnlyList<CompiledNetwork> networks, NetworkSelector selector)
+    private CompiledFirewall(FirewallDefinition definition, DomainListSegment[] segments, IReadOnlyList<CompiledNetwork> networks, NetworkSelector selector)
     {
         Definition = definition;
-        _index = index;
+        _segments = segments;
         Networks = networks;
         _selector = selector;
     }
 
     public static CompiledFirewall Empty { get; } = Compile(FirewallDefinition.Empty);
 
+    /// <summary>Everything compiled: the lists of every segment in order, the groups and the networks.</summary>
     public FirewallDefinition Definition { get; }
 
     public IReadOnlyList<CompiledNetwork> Networks { get; }
 
-    public int IndexedNames => _index.Count;
+    /// <summary>The indexed lists this firewall was built from, for reuse by the next compilation.</summary>
+    public IReadOnlyList<DomainListSegment> Segments => _segments;
+
+    public int IndexedNames
+    {
+        get
+        {
+            var names = 0;
+            foreach (var segment in _segments)
+            {
+                names += segment.IndexedNames;
+            }
+
+            return names;
+        }
+    }
 
     /// <summary>
     /// Builds the index and the networks. The definition must be consistent (every referenced list and
@@ -36,42 +51,30 @@ public sealed class CompiledFirewall
     /// </summary>
     public static CompiledFirewall Compile(FirewallDefinition definition)
     {
+        ArgumentNullException.ThrowIfNull(definition);
+        return Compile([DomainListSegment.Build(definition.DomainLists)], definition.RuleGroups, definition.Networks);
+    }
+
+    /// <summary>
+    /// Builds the networks over lists indexed beforehand. List names must be unique across the segments
+    /// and every list and group the networks reference must exist.
+    /// </summary>
+    public static CompiledFirewall Compile(IReadOnlyList<DomainListSegment> segments, IReadOnlyList<RuleGroup> ruleGroups, IReadOnlyList<FirewallNetwork> networkDefinitions)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        var lists = new List<DomainList>();
+        foreach (var segment in segments)
+        {
+            lists.AddRange(segment.Lists);
+        }
+
         var listIndices = new Dictionary<string, int>(StringComparer.Ordinal);
-        var expected = 0;
-        foreach (var list in definition.DomainLists)
+        for (var i = 0; i < lists.Count; i++)
         {
-            expected += list.Domains.Count;
+            listIndices[lists[i].Name] = i;
         }
 
-        var builder = new DomainIndexBuilder(expected);
-        for (var i = 0; i < definition.DomainLists.Count; i++)
-        {
-            var list = definition.DomainLists[i];
-            listIndices[list.Name] = i;
-            if (list.Domains is DomainSet compact)
-            {
-                builder.AddAll(compact, i);
-            }
-            else
-            {
-                foreach (var domain in list.Domains)
-                {
-                    builder.Add(domain, i);
-                }
-            }
-        }
-
-        // From here on the index is the only copy of the names: the lists read theirs back from it.
-        var index = builder.Build();
-        var indexedLists = new List<DomainList>(definition.DomainLists.Count);
-        for (var i = 0; i < definition.DomainLists.Count; i++)
-        {
-            var list = definition.DomainLists[i];
-            indexedLists.Add(list with { Domains = new IndexedDomainList(index, i, index.CountOf(i)) });
-        }
-
-        definition = definition with { DomainLists = indexedLists };
-
+        var definition = new FirewallDefinition(lists, ruleGroups, networkDefinitions);
         var groups = new Dictionary<string, RuleGroup>(StringComparer.Ordinal);
         foreach (var group in definition.RuleGroups)
         {
@@ -99,14 +102,14 @@ public sealed class CompiledFirewall
         if (fallback is null)
         {
             // Clients outside every configured range belong to an implicit default network with no rules.
-            fallback = new CompiledNetwork(new FirewallNetwork(FirewallNetwork.DefaultName, [], []), [], definition.DomainLists.Count, null);
+            fallback = new CompiledNetwork(new FirewallNetwork(FirewallNetwork.DefaultName, [], []), [], lists.Count, null);
             if (networks.TrueForAll(n => n.Network.Name != FirewallNetwork.DefaultName))
             {
                 networks.Add(fallback);
             }
         }
 
-        return new CompiledFirewall(definition, index, networks, new NetworkSelector(ranges, fallback));
+        return new CompiledFirewall(definition, [.. segments], networks, new NetworkSelector(ranges, fallback));
     }
 
     /// <summary>The network of a client (16-byte address, IPv4 mapped).</summary>
@@ -114,7 +117,7 @@ public sealed class CompiledFirewall
 
     /// <summary>Evaluates a name (lower-case wire form) of type <paramref name="qtype"/> against a network's rules.</summary>
     public FirewallVerdict Evaluate(CompiledNetwork network, ReadOnlySpan<byte> lowerWireName, ushort qtype) =>
-        network.Evaluate(_index, lowerWireName, qtype);
+        network.Evaluate(_segments, lowerWireName, qtype);
 
     /// <summary>Convenience for tooling and tests: evaluates a textual name for a client address.</summary>
     public FirewallVerdict Evaluate(IPAddress client, string name, ushort qtype)

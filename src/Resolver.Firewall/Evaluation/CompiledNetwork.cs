@@ -38,7 +38,7 @@ public sealed class CompiledNetwork
     /// <summary>Why the rules cannot be evaluated (a list failed to load), or null.</summary>
     public string? UnevaluableReason { get; }
 
-    internal FirewallVerdict Evaluate(DomainIndex index, ReadOnlySpan<byte> lowerWireName, ushort qtype)
+    internal FirewallVerdict Evaluate(DomainListSegment[] segments, ReadOnlySpan<byte> lowerWireName, ushort qtype)
     {
         if (_rules.Length == 0)
         {
@@ -51,27 +51,34 @@ public sealed class CompiledNetwork
         }
 
         Span<int> matchedSets = stackalloc int[DomainIndex.MaxMatchedSets];
-        var setCount = index.Match(lowerWireName, matchedSets);
         var first = int.MaxValue;
-        for (var s = 0; s < setCount; s++)
+        var listBase = 0;
+        foreach (var segment in segments)
         {
-            foreach (var list in index.ListsOf(matchedSets[s]))
+            var index = segment.Index;
+            var setCount = index.Match(lowerWireName, matchedSets);
+            for (var s = 0; s < setCount; s++)
             {
-                foreach (var position in _positionsByList[list])
+                foreach (var list in index.ListsOf(matchedSets[s]))
                 {
-                    if (position >= first)
+                    foreach (var position in _positionsByList[listBase + list])
                     {
-                        break;
-                    }
+                        if (position >= first)
+                        {
+                            break;
+                        }
 
-                    var qtypeFilter = _rules[position].Rule.Qtype;
-                    if (qtypeFilter == 0 || qtypeFilter == qtype)
-                    {
-                        first = position;
-                        break;
+                        var qtypeFilter = _rules[position].Rule.Qtype;
+                        if (qtypeFilter == 0 || qtypeFilter == qtype)
+                        {
+                            first = position;
+                            break;
+                        }
                     }
                 }
             }
+
+            listBase += segment.Lists.Count;
         }
 
         return first == int.MaxValue

@@ -13,8 +13,8 @@ public sealed class CompiledRule
         Association = association;
         List = list;
         ListIndex = listIndex;
-        RuleGroupId = ResourceIds.RuleGroup(group.Name);
-        DomainListId = ResourceIds.DomainList(list.Name);
+        RuleGroupId = group.Id;
+        DomainListId = list.Id;
         if (rule.BlockOverrideDomain is { } overrideDomain)
         {
             var wire = new byte[256];

@@ -8,6 +8,15 @@ namespace Resolver.Firewall.Model;
 /// </summary>
 public sealed record DomainList(string Name, IReadOnlyCollection<DomainSpecification> Domains)
 {
+    private readonly string? _id;
+
+    /// <summary>The AWS-style id: given for API-made lists, derived from the name for the others.</summary>
+    public string Id
+    {
+        get => _id ?? ResourceIds.DomainList(Name);
+        init => _id = value;
+    }
+
     /// <summary>Set on the managed lists (AWS <c>ManagedOwnerName</c>).</summary>
     public string? ManagedOwnerName { get; init; }
 
