@@ -3,7 +3,7 @@ namespace Resolver.Api;
 /// <summary>The management API's settings (section <c>Api</c>); the API is off unless <see cref="Listen"/> is set.</summary>
 public sealed class ApiOptions
 {
-    public const string SectionName = "Api";
+    public const string SectionName = "Resolver:Api";
 
     /// <summary>Address and port of the HTTP endpoint, e.g. <c>127.0.0.1:8053</c>; empty turns the API off.</summary>
     public string? Listen { get; set; }

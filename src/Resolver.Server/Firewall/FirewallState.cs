@@ -52,8 +52,8 @@ public sealed class FirewallState : IDisposable
     /// <summary>The diagnostics of the last load attempt, good or bad.</summary>
     public IReadOnlyList<RulesetDiagnostic> LastDiagnostics { get; private set; } = [];
 
-    /// <summary>Raised after the firewall in force changed (outside any lock).</summary>
-    public event Action? Changed;
+    /// <summary>Raised after a load of the rulesets files was installed (outside any lock).</summary>
+    public event Action? FilesChanged;
 
     /// <summary>Installs a successful load, or records a failed one and keeps the current firewall.</summary>
     public bool Apply(RulesetLoadResult result)
@@ -84,7 +84,7 @@ public sealed class FirewallState : IDisposable
             _compaction.Change(CompactionDelay, Timeout.InfiniteTimeSpan);
         }
 
-        Changed?.Invoke();
+        FilesChanged?.Invoke();
         return true;
     }
 
@@ -102,8 +102,6 @@ public sealed class FirewallState : IDisposable
             _overlay = overlay;
             Recompose();
         }
-
-        Changed?.Invoke();
     }
 
     public void Dispose() => _compaction.Dispose();

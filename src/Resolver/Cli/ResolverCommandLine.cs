@@ -136,8 +136,14 @@ public static class ResolverCommandLine
 
         private readonly Option<string> _stateDir = new("--state-dir")
         {
-            Description = "Folder for state kept across restarts: downloaded domain lists [default: $XDG_STATE_HOME/resolver or ~/.local/state/resolver]",
+            Description = "Folder for state kept across restarts: downloaded domain lists, what the management API made [default: $XDG_STATE_HOME/resolver or ~/.local/state/resolver]",
             HelpName = "DIR",
+        };
+
+        private readonly Option<string> _apiListen = new("--api-listen")
+        {
+            Description = "Serve the Route53Resolver-compatible management API (AWS CLI: --endpoint-url http://ADDR:PORT) on this address; needs an access key (RESOLVER_API_ACCESS_KEY_ID and RESOLVER_API_SECRET_ACCESS_KEY, or Resolver:Api:AccessKeys) [default: off]",
+            HelpName = "ADDR:PORT",
         };
 
         private readonly Option<string> _config = new("--config")
@@ -179,6 +185,7 @@ public static class ResolverCommandLine
             });
             command.Add(_cacheSize);
             command.Add(_stateDir);
+            command.Add(_apiListen);
             command.Add(_config);
             command.Add(_logLevel);
             command.Add(_logFormat);
@@ -193,6 +200,7 @@ public static class ResolverCommandLine
             ConfigFile = result.GetValue(_config),
             QueryLog = result.GetValue(_queryLog),
             StateDirectory = result.GetValue(_stateDir),
+            ApiListen = result.GetValue(_apiListen),
             CacheSize = result.GetValue(_cacheSize) is { } size && ByteSize.TryParse(size, out var bytes) ? bytes : null,
             QueryLogFile = result.GetValue(_queryLogFile),
             LogLevel = result.GetValue(_logLevel),

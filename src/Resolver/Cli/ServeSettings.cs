@@ -23,6 +23,9 @@ public sealed class ServeSettings
 
     public string? StateDirectory { get; init; }
 
+    /// <summary>Address of the Route53Resolver management API; null leaves the configuration's (off by default).</summary>
+    public string? ApiListen { get; init; }
+
     /// <summary>Response cache size in bytes; 0 turns the cache off.</summary>
     public long? CacheSize { get; init; }
 
@@ -50,6 +53,11 @@ public sealed class ServeSettings
         if (StateDirectory is not null)
         {
             overrides["Resolver:StateDirectory"] = StateDirectory;
+        }
+
+        if (ApiListen is not null)
+        {
+            overrides["Resolver:Api:Listen"] = ApiListen;
         }
 
         if (QueryLog is not null)

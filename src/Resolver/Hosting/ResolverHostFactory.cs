@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Resolver.Api.Hosting;
 using Resolver.Cli;
 using Resolver.Server.Configuration;
 using Resolver.Server.Hosting;
@@ -36,6 +37,7 @@ public static class ResolverHostFactory
         builder.Services.AddSerilog(CreateLogger(settings, builder.Configuration), dispose: true);
         builder.Services.AddDnsServer(builder.Configuration);
         builder.Services.Configure<DnsServerOptions>(settings.ApplyTo);
+        builder.Services.AddFirewallApi(builder.Configuration);
         return builder.Build();
     }
 

@@ -1,0 +1,31 @@
+namespace Resolver.Api.State;
+
+/// <summary>A rule made through the API, with the members of AWS <c>FirewallRule</c> as given.</summary>
+public sealed class ApiRule
+{
+    public required string FirewallDomainListId { get; set; }
+
+    public required string Name { get; set; }
+
+    public int Priority { get; set; }
+
+    public required string Action { get; set; }
+
+    public string? BlockResponse { get; set; }
+
+    public string? BlockOverrideDomain { get; set; }
+
+    public string? BlockOverrideDnsType { get; set; }
+
+    public int? BlockOverrideTtl { get; set; }
+
+    public string? Qtype { get; set; }
+
+    public string? FirewallDomainRedirectionAction { get; set; }
+
+    public required string CreatorRequestId { get; init; }
+
+    public DateTime CreationTime { get; init; }
+
+    public DateTime ModificationTime { get; set; }
+}
