@@ -228,7 +228,7 @@ public sealed class RulesetLoader
             }
             else
             {
-                _remoteLists.Add(new RemoteListSpecification(name, url, interval));
+                _remoteLists.Add(new RemoteListSpecification(name, url, interval) { Format = format });
                 var cached = _remoteCache?.CachedPath(url);
                 if (cached is null)
                 {

@@ -42,7 +42,42 @@ public static class ResolverCommandLine
         };
         check.SetAction(parseResult => CheckCommand.Run(parseResult.GetValue(checkRulesets)!, Console.Out, Console.Error));
         root.Add(check);
+        root.Add(BuildExport());
         return root;
+    }
+
+    private static Command BuildExport()
+    {
+        var rulesets = new Option<string>("--rulesets")
+        {
+            Description = "Folder of firewall ruleset files to export [default: ./rulesets]",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => "rulesets",
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "Folder to write: firewall.yaml and lists/; must not exist or be empty",
+            HelpName = "DIR",
+            Required = true,
+        };
+        var stateDir = new Option<string>("--state-dir")
+        {
+            Description = "The server's state folder (as for serve); resources made through the management API will be exported from it (not read yet)",
+            HelpName = "DIR",
+        };
+        var export = new Command("export", "Write a rulesets folder back out as one firewall.yaml and one sorted file per domain list; exit 1 on errors.")
+        {
+            rulesets,
+            output,
+            stateDir,
+        };
+        export.SetAction(parseResult => ExportCommand.Run(
+            parseResult.GetValue(rulesets)!,
+            parseResult.GetValue(output)!,
+            Console.Out,
+            Console.Error,
+            ExportCommand.ApiResources(parseResult.GetValue(stateDir))));
+        return export;
     }
 
     public static async Task<int> ServeAsync(ServeSettings settings, CancellationToken cancellationToken)
