@@ -202,7 +202,7 @@ public sealed partial class FirewallApi
         return specifications;
     }
 
-    private static FirewallRule ToFirewallRule(ApiRule rule, string listKey)
+    internal static FirewallRule ToFirewallRule(ApiRule rule, string listKey)
     {
         var action = rule.Action switch
         {

@@ -61,8 +61,12 @@ public static class ExportCommand
     }
 
     /// <summary>
-    /// The seam for <c>--state-dir</c>: the management API keeps the resources it makes in the state folder,
-    /// and will return here the function that merges them into the export. Until it does, nothing is added.
+    /// What the management API made, kept in the state folder (<c>--state-dir</c>, else the resolver's
+    /// default state folder), merged into the export.
     /// </summary>
-    public static Func<FirewallDefinition, FirewallDefinition>? ApiResources(string? stateDirectory) => null;
+    public static Func<FirewallDefinition, FirewallDefinition>? ApiResources(string? stateDirectory)
+    {
+        var folder = stateDirectory ?? new Resolver.Server.Configuration.DnsServerOptions().StateDirectory;
+        return definition => Resolver.Api.Export.ApiResourcesExport.AddTo(definition, folder);
+    }
 }

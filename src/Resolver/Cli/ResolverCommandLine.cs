@@ -62,10 +62,10 @@ public static class ResolverCommandLine
         };
         var stateDir = new Option<string>("--state-dir")
         {
-            Description = "The server's state folder (as for serve); resources made through the management API will be exported from it (not read yet)",
+            Description = "The server's state folder (as for serve): resources made through the management API are exported from it too [default: $XDG_STATE_HOME/resolver or ~/.local/state/resolver]",
             HelpName = "DIR",
         };
-        var export = new Command("export", "Write a rulesets folder back out as one firewall.yaml and one sorted file per domain list; exit 1 on errors.")
+        var export = new Command("export", "Write the whole firewall (rulesets folder and what the management API made) as a rulesets folder: one firewall.yaml and one sorted file per domain list; exit 1 on errors.")
         {
             rulesets,
             output,
