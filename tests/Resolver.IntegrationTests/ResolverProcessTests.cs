@@ -81,6 +81,32 @@ public sealed class ResolverProcessTests
     }
 
     [Fact]
+    public async Task The_api_without_an_access_key_refuses_to_start_with_exit_2()
+    {
+        var state = Directory.CreateTempSubdirectory("api-nokey-").FullName;
+        try
+        {
+            var run = await RunToEndAsync(["--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:53", "--api-listen", "127.0.0.1:0", "--state-dir", state]);
+
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains("RESOLVER_API_ACCESS_KEY_ID", run.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_api_address_that_is_not_an_address_exits_2_naming_the_option()
+    {
+        var run = await RunToEndAsync(["--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:53", "--api-listen", "localhost"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--api-listen", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_logs_json_answers_queries_and_stops_with_exit_code_0_on_sigterm()
     {
         await using var upstream = TestUpstream.Start();

@@ -17,7 +17,8 @@ public static class ApiServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddFirewallApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddSingleton(provider => new FirewallApi(
             new ApiStateStore(provider.GetRequiredService<IOptions<DnsServerOptions>>().Value.StateDirectory),
             provider.GetRequiredService<FirewallState>(),
