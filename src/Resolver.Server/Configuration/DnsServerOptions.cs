@@ -47,6 +47,8 @@ public sealed class DnsServerOptions
 
     public Caching.ResponseCacheOptions Cache { get; set; } = new();
 
+    public BypassPreventionOptions BypassPrevention { get; set; } = new();
+
     private static string DefaultStateDirectory()
     {
         // XDG base directories: $XDG_STATE_HOME, else ~/.local/state.

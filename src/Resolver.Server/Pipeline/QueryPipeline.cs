@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 using Resolver.Dns.Wire;
+using Resolver.Firewall.BypassPrevention;
 using Resolver.Firewall.Evaluation;
 using Resolver.Firewall.Managed;
 using Resolver.Firewall.Model;
@@ -40,6 +41,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     private readonly ILogger _logger;
     private readonly ObjectPool<QueryContext> _contexts;
     private readonly int _maxUdpResponseSize;
+    private readonly bool _dohCanary;
     private int _inFlight;
 
     public QueryPipeline(IQueryForwarder forwarder, IOptions<DnsServerOptions> options)
@@ -55,6 +57,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
         _firewall = firewall;
         _queryLog = queryLog;
         _maxUdpResponseSize = options.Value.Udp.MaxResponseSize;
+        _dohCanary = options.Value.BypassPrevention.DohCanary;
         _contexts = new DefaultObjectPool<QueryContext>(new QueryContextPolicy(), 4096);
         forwarder.Attach(this);
     }
@@ -137,6 +140,15 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
                 Release(overrideContext);
             }
 
+            return length;
+        }
+
+        if (_dohCanary && verdict.Kind != FirewallVerdictKind.Matched && DohCanaryDomain.Matches(lowerName))
+        {
+            Counters.CountLocalAnswer();
+            Counters.CountDohCanary();
+            var length = DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.NxDomain, (ushort)_maxUdpResponseSize, response);
+            _queryLog.Record(request, query, response[..length], transport, client, network, null);
             return length;
         }
 

@@ -17,6 +17,7 @@ public sealed class ServerCounters
     private long _failClosed;
     private long _redirectionBlocked;
     private long _localAnswers;
+    private long _dohCanaryAnswers;
     private long _cacheAnswers;
     private long _staleAnswers;
     private long _prefetches;
@@ -56,8 +57,11 @@ public sealed class ServerCounters
     /// <summary>Answers replaced by a block response because a name of their CNAME/DNAME chain was blocked.</summary>
     public long RedirectionBlocked => Interlocked.Read(ref _redirectionBlocked);
 
-    /// <summary>Queries answered locally: the managed lists' test domains.</summary>
+    /// <summary>Queries answered locally: the managed lists' test domains and the DoH canary.</summary>
     public long LocalAnswers => Interlocked.Read(ref _localAnswers);
+
+    /// <summary>Queries for Firefox's DoH canary answered NXDOMAIN (also counted in <see cref="LocalAnswers"/>).</summary>
+    public long DohCanaryAnswers => Interlocked.Read(ref _dohCanaryAnswers);
 
     /// <summary>Queries answered from the response cache.</summary>
     public long CacheAnswers => Interlocked.Read(ref _cacheAnswers);
@@ -85,6 +89,8 @@ public sealed class ServerCounters
     internal void CountRedirectionBlocked() => Interlocked.Increment(ref _redirectionBlocked);
 
     internal void CountLocalAnswer() => Interlocked.Increment(ref _localAnswers);
+
+    internal void CountDohCanary() => Interlocked.Increment(ref _dohCanaryAnswers);
 
     internal void CountQuery(DnsTransport transport)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Resolver.Firewall.Evaluation;
+using Resolver.Firewall.Managed;
 using Resolver.Firewall.Model;
 using Resolver.Firewall.Rulesets;
 
@@ -110,7 +111,7 @@ public sealed class RulesetLoaderTests : IDisposable
         var result = RulesetLoader.Load(_directory);
 
         Assert.True(result.Succeeded);
-        Assert.Equal(4, result.Definition!.DomainLists.Count);
+        Assert.Equal(ManagedDomainLists.All.Count, result.Definition!.DomainLists.Count);
         Assert.Empty(result.Definition.RuleGroups);
     }
 }

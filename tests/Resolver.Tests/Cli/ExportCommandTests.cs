@@ -23,7 +23,7 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.Equal(string.Empty, error);
         Assert.Contains("rule groups:   1 (3 rules)", output, StringComparison.Ordinal);
-        Assert.Contains("managed lists: 4 built in", output, StringComparison.Ordinal);
+        Assert.Contains("managed lists: 6 built in", output, StringComparison.Ordinal);
         var reloaded = RulesetLoader.Load(Output);
         Assert.True(reloaded.Succeeded, string.Join('\n', reloaded.Diagnostics));
         Assert.Equal(["aws-managed-threats"], reloaded.Definition!.RuleGroups.Select(g => g.Name));
