@@ -65,7 +65,11 @@ public static class ApiResourcesExport
             var rules = new List<FirewallRule>(group.Rules.Count);
             foreach (var rule in group.Rules)
             {
-                if (listNames.TryGetValue(rule.FirewallDomainListId, out var listName))
+                if (rule.FirewallDomainListId is null)
+                {
+                    rules.Add(FirewallApi.ToFirewallRule(rule, null));
+                }
+                else if (listNames.TryGetValue(rule.FirewallDomainListId, out var listName))
                 {
                     rules.Add(FirewallApi.ToFirewallRule(rule, listName));
                 }

@@ -8,6 +8,7 @@ using Resolver.Api.State;
 using Resolver.Firewall.Domains;
 using Resolver.Firewall.Model;
 using Resolver.Firewall.Rulesets;
+using Resolver.Firewall.ThreatProtection;
 using Resolver.Server.Firewall;
 
 namespace Resolver.Api.Operations;
@@ -150,7 +151,8 @@ public sealed partial class FirewallApi
             var rules = new List<FirewallRule>(group.Rules.Count);
             foreach (var rule in group.Rules)
             {
-                rules.Add(ToFirewallRule(rule, listKeys.TryGetValue(rule.FirewallDomainListId, out var key) ? key : rule.FirewallDomainListId));
+                var listKey = rule.FirewallDomainListId is null ? null : listKeys.GetValueOrDefault(rule.FirewallDomainListId, rule.FirewallDomainListId);
+                rules.Add(ToFirewallRule(rule, listKey));
             }
 
             groups.Add(new RuleGroup(group.Id, rules) { Id = group.Id });
@@ -202,7 +204,7 @@ public sealed partial class FirewallApi
         return specifications;
     }
 
-    internal static FirewallRule ToFirewallRule(ApiRule rule, string listKey)
+    internal static FirewallRule ToFirewallRule(ApiRule rule, string? listKey)
     {
         var action = rule.Action switch
         {
@@ -220,8 +222,13 @@ public sealed partial class FirewallApi
         // Qtype was checked when the rule was made; a value that no longer parses matches every type.
         var qtype = rule.Qtype is { } text && QueryTypes.TryParse(text, out var parsed) ? parsed : (ushort)0;
 
-        return new FirewallRule(rule.Name, rule.Priority, listKey, action)
+        var protection = rule.DnsThreatProtection is { } protectionName && ThreatProtectionNames.TryParseProtection(protectionName, out var parsedProtection) ? parsedProtection : (DnsThreatProtection?)null;
+        var threshold = rule.ConfidenceThreshold is { } thresholdName && ThreatProtectionNames.TryParseThreshold(thresholdName, out var parsedThreshold) ? parsedThreshold : ThreatConfidence.High;
+
+        return new FirewallRule(rule.Name, rule.Priority, protection is null ? listKey : null, action)
         {
+            ThreatProtection = protection,
+            ConfidenceThreshold = threshold,
             BlockResponse = response,
             BlockOverrideDomain = rule.BlockOverrideDomain,
             BlockOverrideTtl = rule.BlockOverrideTtl ?? 0,

@@ -3,16 +3,26 @@ using Resolver.Api.Protocol;
 using Resolver.Api.State;
 using Resolver.Firewall.Model;
 using Resolver.Firewall.Rulesets;
+using Resolver.Firewall.ThreatProtection;
 
 namespace Resolver.Api.Operations;
 
 /// <summary>
 /// Rules: Create/Update/Delete/List FirewallRule(s). A rule is known by its group, its domain list and
-/// its query type, as in the service (DeleteFirewallRule takes the Qtype to tell two rules apart).
+/// its query type, as in the service (DeleteFirewallRule takes the Qtype to tell two rules apart); a DNS
+/// Firewall Advanced rule (DnsThreatProtection and ConfidenceThreshold instead of a list) by its
+/// FirewallThreatProtectionId.
 /// </summary>
 internal sealed class RuleOperations
 {
     public const int MaxRulesPerGroup = 1000;
+
+    /// <summary>The prefix of DNS Firewall Advanced rule ids (AWS <c>FirewallThreatProtectionId</c>).</summary>
+    public const string ThreatProtectionIdPrefix = "rslvr-ftp-";
+
+    private static readonly string[] ProtectionNames = ["DGA", "DNS_TUNNELING", "DICTIONARY_DGA"];
+
+    private static readonly string[] ThresholdNames = ["LOW", "MEDIUM", "HIGH"];
 
     private readonly FirewallApi _api;
 
@@ -34,7 +44,7 @@ internal sealed class RuleOperations
         var request = call.Request;
         var creatorRequestId = request.String("CreatorRequestId", required: true, max: 255)!;
         var groupId = request.String("FirewallRuleGroupId", required: true, max: 64)!;
-        var listId = ListIdOf(request);
+        var (listId, protection, threshold) = TargetOf(request);
         var priority = request.Integer("Priority", required: true, min: 0)!.Value;
         var action = request.Enum("Action", true, "ALLOW", "BLOCK", "ALERT")!;
         var name = request.Name(required: true)!;
@@ -54,6 +64,9 @@ internal sealed class RuleOperations
         var rule = new ApiRule
         {
             FirewallDomainListId = listId,
+            FirewallThreatProtectionId = protection is null ? null : FirewallApi.NewId(ThreatProtectionIdPrefix),
+            DnsThreatProtection = protection,
+            ConfidenceThreshold = threshold,
             Name = name,
             Priority = priority,
             Action = action,
@@ -73,12 +86,14 @@ internal sealed class RuleOperations
     {
         var request = call.Request;
         var groupId = request.String("FirewallRuleGroupId", required: true, max: 64)!;
-        var listId = ListIdOf(request);
         var group = RuleGroupOperations.Owned(_api, groupId);
-        var current = Find(group, listId, request.String("Qtype", max: 16), allowQtypeChange: true);
+        var current = Find(group, request, allowQtypeChange: true);
         var updated = new ApiRule
         {
             FirewallDomainListId = current.FirewallDomainListId,
+            FirewallThreatProtectionId = current.FirewallThreatProtectionId,
+            DnsThreatProtection = current.DnsThreatProtection,
+            ConfidenceThreshold = current.ConfidenceThreshold,
             Name = request.Name() ?? current.Name,
             Priority = request.Integer("Priority", min: 0) ?? current.Priority,
             Action = request.Enum("Action", false, "ALLOW", "BLOCK", "ALERT") ?? current.Action,
@@ -102,6 +117,16 @@ internal sealed class RuleOperations
         }
 
         ReadOptionalMembers(request, updated);
+        if (updated.FirewallThreatProtectionId is not null)
+        {
+            updated.DnsThreatProtection = request.Enum("DnsThreatProtection", false, ProtectionNames) ?? updated.DnsThreatProtection;
+            updated.ConfidenceThreshold = request.Enum("ConfidenceThreshold", false, ThresholdNames) ?? updated.ConfidenceThreshold;
+        }
+        else if (request.String("DnsThreatProtection") is not null || request.String("ConfidenceThreshold") is not null)
+        {
+            throw ApiException.Validation("DnsThreatProtection and ConfidenceThreshold apply only to a DNS Firewall Advanced rule; this rule uses a domain list.");
+        }
+
         if (updated.BlockResponse != "OVERRIDE")
         {
             // Override members left from an OVERRIDE rule go with it; given ones are refused by Check.
@@ -121,9 +146,8 @@ internal sealed class RuleOperations
     {
         var request = call.Request;
         var groupId = request.String("FirewallRuleGroupId", required: true, max: 64)!;
-        var listId = ListIdOf(request);
         var group = RuleGroupOperations.Owned(_api, groupId);
-        var rule = Find(group, listId, request.String("Qtype", max: 16), allowQtypeChange: false);
+        var rule = Find(group, request, allowQtypeChange: false);
         group.Rules.Remove(rule);
         group.ModificationTime = _api.Time.GetUtcNow().UtcDateTime;
         _api.Commit();
@@ -156,7 +180,8 @@ internal sealed class RuleOperations
 
             foreach (var rule in file.Rules)
             {
-                views.Add((rule.Priority, FileView(file.Id, rule, listIds.GetValueOrDefault(rule.DomainListName, rule.DomainListName))));
+                var listId = rule.DomainListName is null ? null : listIds.GetValueOrDefault(rule.DomainListName, rule.DomainListName);
+                views.Add((rule.Priority, FileView(file.Id, rule, listId)));
             }
         }
 
@@ -180,14 +205,33 @@ internal sealed class RuleOperations
         return answer;
     }
 
-    private static string ListIdOf(ApiRequest request)
+    // A rule targets either a domain list or a threat protection (DNS Firewall Advanced), never both.
+    private static (string? ListId, string? Protection, string? Threshold) TargetOf(ApiRequest request)
     {
-        if (request.String("FirewallThreatProtectionId", max: 64) is not null || request.String("DnsThreatProtection") is not null)
+        var listId = request.String("FirewallDomainListId", max: 64);
+        var protection = request.Enum("DnsThreatProtection", false, ProtectionNames);
+        var threshold = request.Enum("ConfidenceThreshold", false, ThresholdNames);
+        if (listId is not null && protection is not null)
         {
-            throw ApiException.Validation("DNS Firewall Advanced rules (DnsThreatProtection) are not supported by this resolver yet: give a FirewallDomainListId.");
+            throw ApiException.Validation("FirewallDomainListId can't be used together with DnsThreatProtection.");
         }
 
-        return request.String("FirewallDomainListId", required: true, max: 64)!;
+        if (listId is null && protection is null)
+        {
+            throw ApiException.Validation("A rule needs either a FirewallDomainListId or a DnsThreatProtection.");
+        }
+
+        if (protection is not null && threshold is null)
+        {
+            throw ApiException.Validation("ConfidenceThreshold is required with DnsThreatProtection.");
+        }
+
+        if (protection is null && threshold is not null)
+        {
+            throw ApiException.Validation("ConfidenceThreshold applies only with DnsThreatProtection.");
+        }
+
+        return (listId, protection, threshold);
     }
 
     private static void ReadOptionalMembers(ApiRequest request, ApiRule rule)
@@ -238,7 +282,7 @@ internal sealed class RuleOperations
             throw ApiException.Validation("The BlockOverride members are only allowed when BlockResponse is OVERRIDE.");
         }
 
-        if (_api.State.DomainLists.Find(l => l.Id == rule.FirewallDomainListId) is null && !_api.Files.DomainLists.Any(l => l.Id == rule.FirewallDomainListId))
+        if (rule.FirewallDomainListId is not null && _api.State.DomainLists.Find(l => l.Id == rule.FirewallDomainListId) is null && !_api.Files.DomainLists.Any(l => l.Id == rule.FirewallDomainListId))
         {
             throw ApiException.NotFound("FirewallDomainList", $"Can't find the resource with ID '{rule.FirewallDomainListId}'. Trace Id: '{Guid.NewGuid():N}'");
         }
@@ -255,16 +299,25 @@ internal sealed class RuleOperations
                 throw ApiException.Conflict($"The priority {rule.Priority} is already used by the rule '{other.Name}' of the firewall rule group {group.Id}.");
             }
 
-            if (other.FirewallDomainListId == rule.FirewallDomainListId && other.Qtype == rule.Qtype)
+            if (rule.FirewallDomainListId is not null && other.FirewallDomainListId == rule.FirewallDomainListId && other.Qtype == rule.Qtype)
             {
                 throw ApiException.Conflict($"The firewall rule group {group.Id} already has a rule for the domain list {rule.FirewallDomainListId}{(rule.Qtype is null ? "" : " and query type " + rule.Qtype)}.");
             }
         }
     }
 
-    private static ApiRule Find(ApiRuleGroup group, string listId, string? qtype, bool allowQtypeChange)
+    // A list rule is known by its list and query type, as in the service; an advanced rule by its own id.
+    private static ApiRule Find(ApiRuleGroup group, ApiRequest request, bool allowQtypeChange)
     {
-        var normalized = qtype?.ToUpperInvariant();
+        if (request.String("FirewallThreatProtectionId", max: 64) is { } threatId)
+        {
+            return group.Rules.Find(r => r.FirewallThreatProtectionId == threatId)
+                ?? throw ApiException.NotFound("FirewallRule", $"Can't find the DNS Firewall Advanced rule '{threatId}' in the firewall rule group '{group.Id}'.");
+        }
+
+        var listId = request.String("FirewallDomainListId", max: 64)
+            ?? throw ApiException.Validation("Give the rule's FirewallDomainListId or, for a DNS Firewall Advanced rule, its FirewallThreatProtectionId.");
+        var normalized = request.String("Qtype", max: 16)?.ToUpperInvariant();
         var candidates = group.Rules.FindAll(r => r.FirewallDomainListId == listId);
         var exact = candidates.Find(r => r.Qtype == normalized);
         if (exact is not null)
@@ -283,14 +336,12 @@ internal sealed class RuleOperations
 
     private static JsonObject View(string groupId, ApiRule rule)
     {
-        var view = new JsonObject
-        {
-            ["FirewallRuleGroupId"] = groupId,
-            ["FirewallDomainListId"] = rule.FirewallDomainListId,
-            ["Name"] = rule.Name,
-            ["Priority"] = rule.Priority,
-            ["Action"] = rule.Action,
-        };
+        var view = new JsonObject { ["FirewallRuleGroupId"] = groupId };
+        Optional(view, "FirewallDomainListId", rule.FirewallDomainListId);
+        Optional(view, "FirewallThreatProtectionId", rule.FirewallThreatProtectionId);
+        view["Name"] = rule.Name;
+        view["Priority"] = rule.Priority;
+        view["Action"] = rule.Action;
         Optional(view, "BlockResponse", rule.BlockResponse);
         Optional(view, "BlockOverrideDomain", rule.BlockOverrideDomain);
         Optional(view, "BlockOverrideDnsType", rule.BlockOverrideDnsType);
@@ -304,19 +355,23 @@ internal sealed class RuleOperations
         view["ModificationTime"] = FirewallApi.Timestamp(rule.ModificationTime);
         view["FirewallDomainRedirectionAction"] = rule.FirewallDomainRedirectionAction ?? "INSPECT_REDIRECTION_DOMAIN";
         Optional(view, "Qtype", rule.Qtype);
+        Optional(view, "DnsThreatProtection", rule.DnsThreatProtection);
+        Optional(view, "ConfidenceThreshold", rule.ConfidenceThreshold);
         return view;
     }
 
-    private static JsonObject FileView(string groupId, FirewallRule rule, string listId)
+    private static JsonObject FileView(string groupId, FirewallRule rule, string? listId)
     {
-        var view = new JsonObject
+        var view = new JsonObject { ["FirewallRuleGroupId"] = groupId };
+        Optional(view, "FirewallDomainListId", listId);
+        if (rule.ThreatProtection is not null)
         {
-            ["FirewallRuleGroupId"] = groupId,
-            ["FirewallDomainListId"] = listId,
-            ["Name"] = rule.Name,
-            ["Priority"] = rule.Priority,
-            ["Action"] = rule.Action.ToString().ToUpperInvariant(),
-        };
+            view["FirewallThreatProtectionId"] = AssociationOperations.StableId(ThreatProtectionIdPrefix, groupId + "\n" + rule.Name);
+        }
+
+        view["Name"] = rule.Name;
+        view["Priority"] = rule.Priority;
+        view["Action"] = rule.Action.ToString().ToUpperInvariant();
         if (rule.BlockResponse is { } response)
         {
             view["BlockResponse"] = response switch
@@ -337,6 +392,12 @@ internal sealed class RuleOperations
         if (rule.Qtype != 0)
         {
             view["Qtype"] = QueryTypes.Name(rule.Qtype);
+        }
+
+        if (rule.ThreatProtection is { } protection)
+        {
+            view["DnsThreatProtection"] = ThreatProtectionNames.Name(protection);
+            view["ConfidenceThreshold"] = ThreatProtectionNames.Name(rule.ConfidenceThreshold);
         }
 
         return view;

@@ -1,6 +1,7 @@
 using System.Net;
 using Resolver.Firewall.Matching;
 using Resolver.Firewall.Model;
+using Resolver.Firewall.ThreatProtection;
 
 namespace Resolver.Firewall.Evaluation;
 
@@ -13,12 +14,17 @@ public sealed class CompiledFirewall
     private readonly DomainListSegment[] _segments;
     private readonly NetworkSelector _selector;
 
-    private CompiledFirewall(FirewallDefinition definition, DomainListSegment[] segments, IReadOnlyList<CompiledNetwork> networks, NetworkSelector selector)
+    private static readonly Lazy<ThreatDetector> SharedThreatDetector = new(() => new ThreatDetector(PublicSuffixList.LoadDefault()));
+
+    private readonly ThreatDetector? _threats;
+
+    private CompiledFirewall(FirewallDefinition definition, DomainListSegment[] segments, IReadOnlyList<CompiledNetwork> networks, NetworkSelector selector, ThreatDetector? threats)
     {
         Definition = definition;
         _segments = segments;
         Networks = networks;
         _selector = selector;
+        _threats = threats;
     }
 
     public static CompiledFirewall Empty { get; } = Compile(FirewallDefinition.Empty);
@@ -59,7 +65,11 @@ public sealed class CompiledFirewall
     /// Builds the networks over lists indexed beforehand. List names must be unique across the segments
     /// and every list and group the networks reference must exist.
     /// </summary>
-    public static CompiledFirewall Compile(IReadOnlyList<DomainListSegment> segments, IReadOnlyList<RuleGroup> ruleGroups, IReadOnlyList<FirewallNetwork> networkDefinitions)
+    /// <remarks>
+    /// Threat-protection rules are scored by <paramref name="threats"/>, or by one detector shared by the
+    /// process (loaded on first need), so that the tunnelling state outlives reloads.
+    /// </remarks>
+    public static CompiledFirewall Compile(IReadOnlyList<DomainListSegment> segments, IReadOnlyList<RuleGroup> ruleGroups, IReadOnlyList<FirewallNetwork> networkDefinitions, ThreatDetector? threats = null)
     {
         ArgumentNullException.ThrowIfNull(segments);
         var lists = new List<DomainList>();
@@ -109,7 +119,12 @@ public sealed class CompiledFirewall
             }
         }
 
-        return new CompiledFirewall(definition, [.. segments], networks, new NetworkSelector(ranges, fallback));
+        if (threats is null && networks.Exists(n => n.HasThreatRules))
+        {
+            threats = SharedThreatDetector.Value;
+        }
+
+        return new CompiledFirewall(definition, [.. segments], networks, new NetworkSelector(ranges, fallback), threats);
     }
 
     /// <summary>The network of a client (16-byte address, IPv4 mapped).</summary>
@@ -117,7 +132,7 @@ public sealed class CompiledFirewall
 
     /// <summary>Evaluates a name (lower-case wire form) of type <paramref name="qtype"/> against a network's rules.</summary>
     public FirewallVerdict Evaluate(CompiledNetwork network, ReadOnlySpan<byte> lowerWireName, ushort qtype) =>
-        network.Evaluate(_segments, lowerWireName, qtype);
+        network.Evaluate(_segments, _threats, lowerWireName, qtype);
 
     /// <summary>Convenience for tooling and tests: evaluates a textual name for a client address.</summary>
     public FirewallVerdict Evaluate(IPAddress client, string name, ushort qtype)
@@ -140,6 +155,12 @@ public sealed class CompiledFirewall
             ordered.Sort((a, b) => a.Priority.CompareTo(b.Priority));
             foreach (var rule in ordered)
             {
+                if (rule.DomainListName is null)
+                {
+                    rules.Add(new CompiledRule(rule, group, association, null, -1));
+                    continue;
+                }
+
                 var listIndex = listIndices[rule.DomainListName];
                 var list = definition.DomainLists[listIndex];
                 if (list.LoadFailure is not null)

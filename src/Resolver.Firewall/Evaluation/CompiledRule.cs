@@ -6,7 +6,7 @@ namespace Resolver.Firewall.Evaluation;
 /// <summary>A rule placed in its network's evaluation order, with what answering it needs precomputed.</summary>
 public sealed class CompiledRule
 {
-    internal CompiledRule(FirewallRule rule, RuleGroup group, RuleGroupAssociation association, DomainList list, int listIndex)
+    internal CompiledRule(FirewallRule rule, RuleGroup group, RuleGroupAssociation association, DomainList? list, int listIndex)
     {
         Rule = rule;
         Group = group;
@@ -14,7 +14,7 @@ public sealed class CompiledRule
         List = list;
         ListIndex = listIndex;
         RuleGroupId = group.Id;
-        DomainListId = list.Id;
+        DomainListId = list?.Id;
         if (rule.BlockOverrideDomain is { } overrideDomain)
         {
             var wire = new byte[256];
@@ -29,13 +29,16 @@ public sealed class CompiledRule
 
     public RuleGroupAssociation Association { get; }
 
-    public DomainList List { get; }
+    /// <summary>The rule's domain list; null for a threat-protection rule.</summary>
+    public DomainList? List { get; }
 
     /// <summary>The rule group's id as query logs and the API show it.</summary>
     public string RuleGroupId { get; }
 
-    public string DomainListId { get; }
+    /// <summary>The domain list's id as query logs and the API show it; null for a threat-protection rule.</summary>
+    public string? DomainListId { get; }
 
+    /// <summary>The index of the rule's list among the compiled lists; -1 for a threat-protection rule.</summary>
     internal int ListIndex { get; }
 
     /// <summary>The override domain in wire form, for OVERRIDE answers.</summary>

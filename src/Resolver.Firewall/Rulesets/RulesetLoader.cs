@@ -3,6 +3,7 @@ using System.Net;
 using Resolver.Firewall.Domains;
 using Resolver.Firewall.Managed;
 using Resolver.Firewall.Model;
+using Resolver.Firewall.ThreatProtection;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -307,13 +308,34 @@ public sealed class RulesetLoader
 
     private FirewallRule? ReadRule(string file, string group, YamlMappingNode node)
     {
-        var fields = new Fields(this, file, node, "rule", ["name", "priority", "domainList", "action", "blockResponse", "blockOverrideDomain", "blockOverrideDnsType", "blockOverrideTtl", "qtype", "firewallDomainRedirectionAction"]);
+        var fields = new Fields(this, file, node, "rule", ["name", "priority", "domainList", "action", "blockResponse", "blockOverrideDomain", "blockOverrideDnsType", "blockOverrideTtl", "qtype", "firewallDomainRedirectionAction", "dnsThreatProtection", "confidenceThreshold"]);
         var name = fields.RequiredName();
         var priority = fields.Integer("priority", required: true, 0, int.MaxValue);
         var list = fields.Scalar("domainList");
-        if (list is null)
+        var protection = fields.Enum<DnsThreatProtection>("dnsThreatProtection", required: false, "DGA, DICTIONARY_DGA or DNS_TUNNELING");
+        var threshold = fields.Enum<ThreatConfidence>("confidenceThreshold", required: false, "LOW, MEDIUM or HIGH");
+        if (list is null && fields.Scalar("dnsThreatProtection") is null)
         {
-            Error(file, Line(node), $"rule '{name}' in group '{group}' needs a domainList");
+            Error(file, Line(node), $"rule '{name}' in group '{group}' needs a domainList or a dnsThreatProtection");
+        }
+        else if (list is not null && fields.Scalar("dnsThreatProtection") is not null)
+        {
+            Error(file, Line(node), $"rule '{name}' in group '{group}' has both a domainList and a dnsThreatProtection: a rule uses one or the other");
+        }
+
+        if (threshold == ThreatConfidence.None)
+        {
+            Error(file, fields.LineOf("confidenceThreshold"), $"confidenceThreshold 'NONE' must be LOW, MEDIUM or HIGH");
+            threshold = null;
+        }
+
+        if (protection is not null && threshold is null && fields.Scalar("confidenceThreshold") is null)
+        {
+            Error(file, Line(node), $"rule '{name}': dnsThreatProtection needs a confidenceThreshold (LOW, MEDIUM or HIGH)");
+        }
+        else if (protection is null && fields.Scalar("confidenceThreshold") is not null)
+        {
+            Error(file, fields.LineOf("confidenceThreshold"), $"rule '{name}': confidenceThreshold applies only to a dnsThreatProtection rule");
         }
 
         var action = fields.Enum<FirewallAction>("action", required: true, "ALLOW, ALERT or BLOCK");
@@ -359,13 +381,15 @@ public sealed class RulesetLoader
             Error(file, fields.LineOf("blockOverrideDnsType"), $"rule '{name}': blockOverrideDnsType must be CNAME");
         }
 
-        if (name is null || priority is null || list is null || action is null)
+        if (name is null || priority is null || action is null || (list is null) == (protection is null) || (protection is not null && threshold is null))
         {
             return null;
         }
 
         return new FirewallRule(name, priority.Value, list, action.Value)
         {
+            ThreatProtection = protection,
+            ConfidenceThreshold = threshold ?? ThreatConfidence.High,
             BlockResponse = blockResponse,
             BlockOverrideDomain = overrideDomain is null ? null : DomainSpecification.TryParse(overrideDomain, out var normalized, out _) ? normalized.Name : overrideDomain,
             BlockOverrideTtl = overrideTtl ?? 0,
@@ -458,7 +482,7 @@ public sealed class RulesetLoader
     {
         foreach (var (file, line, group, rule) in _ruleReferences)
         {
-            if (!_listOrigins.ContainsKey(rule.DomainListName))
+            if (rule.DomainListName is not null && !_listOrigins.ContainsKey(rule.DomainListName))
             {
                 Error(file, line, $"rule '{rule.Name}' in group '{group}' uses domain list '{rule.DomainListName}', which is not defined");
             }

@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using System.Text;
 using Resolver.Firewall.Domains;
 using Resolver.Firewall.Model;
+using Resolver.Firewall.ThreatProtection;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -316,7 +317,11 @@ public static class RulesetWriter
 
         public int Priority { get; set; }
 
-        public string DomainList { get; set; } = string.Empty;
+        public string? DomainList { get; set; }
+
+        public string? DnsThreatProtection { get; set; }
+
+        public string? ConfidenceThreshold { get; set; }
 
         public string Action { get; set; } = string.Empty;
 
@@ -340,6 +345,8 @@ public static class RulesetWriter
                 Name = rule.Name,
                 Priority = rule.Priority,
                 DomainList = rule.DomainListName,
+                DnsThreatProtection = rule.ThreatProtection is { } protection ? ThreatProtectionNames.Name(protection) : null,
+                ConfidenceThreshold = rule.ThreatProtection is null ? null : ThreatProtectionNames.Name(rule.ConfidenceThreshold),
                 Action = rule.Action switch
                 {
                     FirewallAction.Allow => "ALLOW",

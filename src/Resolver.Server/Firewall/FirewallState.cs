@@ -153,7 +153,7 @@ public sealed class FirewallState : IDisposable
         {
             foreach (var rule in group.Rules)
             {
-                if (listNames.Add(rule.DomainListName))
+                if (rule.DomainListName is not null && listNames.Add(rule.DomainListName))
                 {
                     missing.Add(new DomainList(rule.DomainListName, []) { LoadFailure = "the domain list no longer exists" });
                 }

@@ -1,9 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Resolver.Server.Caching;
 using Resolver.Server.Configuration;
+using Resolver.Server.Detection;
 using Resolver.Server.Firewall;
 using Resolver.Server.QueryLogging;
 using Resolver.Server.Pipeline;
@@ -27,6 +29,7 @@ public static class DnsServerServiceCollectionExtensions
         services.AddSingleton<ResponseCache>();
         services.AddSingleton<QueryLog>();
         services.AddSingleton<QueryLogWriter>();
+        services.TryAddSingleton(QueryObservations.Disabled);
         services.AddHostedService(static provider => provider.GetRequiredService<QueryLogWriter>());
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<IQueryForwarder>(static provider => provider.GetRequiredService<UpstreamForwarder>());

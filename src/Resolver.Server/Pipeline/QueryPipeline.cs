@@ -13,6 +13,7 @@ using Resolver.Firewall.Managed;
 using Resolver.Firewall.Model;
 using Resolver.Server.Caching;
 using Resolver.Server.Configuration;
+using Resolver.Server.Detection;
 using Resolver.Server.Firewall;
 using Resolver.Server.QueryLogging;
 
@@ -42,6 +43,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     private readonly ObjectPool<QueryContext> _contexts;
     private readonly int _maxUdpResponseSize;
     private readonly bool _dohCanary;
+    private readonly QueryObservations _observations;
     private int _inFlight;
 
     public QueryPipeline(IQueryForwarder forwarder, IOptions<DnsServerOptions> options)
@@ -50,7 +52,13 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     }
 
     public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, QueryLog queryLog, ResponseCache cache, IOptions<DnsServerOptions> options, ILogger<QueryPipeline> logger)
+        : this(forwarder, firewall, queryLog, cache, QueryObservations.Disabled, options, logger)
     {
+    }
+
+    public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, QueryLog queryLog, ResponseCache cache, QueryObservations observations, IOptions<DnsServerOptions> options, ILogger<QueryPipeline> logger)
+    {
+        _observations = observations;
         _cache = cache;
         _logger = logger;
         _forwarder = forwarder;
@@ -106,6 +114,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
         var network = firewall.SelectNetwork(clientAddress);
         var verdict = firewall.Evaluate(network, lowerName, (ushort)query.Type);
         CountVerdict(verdict);
+        _observations.Record(lowerName, (ushort)query.Type, clientAddress, network, verdict.Rule);
         if (verdict.Kind == FirewallVerdictKind.Matched && verdict.Rule!.Rule.Action == FirewallAction.Alert && _logger.IsEnabled(LogLevel.Warning))
         {
             LogAlert(verdict.Rule, DnsName.ToText(request, DnsQuery.NameOffset), query.Type, network.Network.Name, ClientAddresses.ToText(client));

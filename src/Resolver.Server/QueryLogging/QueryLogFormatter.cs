@@ -6,6 +6,7 @@ using System.Text.Json;
 using Resolver.Dns.Wire;
 using Resolver.Firewall.Model;
 using Resolver.Firewall.Rulesets;
+using Resolver.Firewall.ThreatProtection;
 using Resolver.Server.Pipeline;
 
 namespace Resolver.Server.QueryLogging;
@@ -52,7 +53,14 @@ internal static class QueryLogFormatter
                 _ => "BLOCK",
             });
             json.WriteString("firewall_rule_group_id", rule.RuleGroupId);
-            json.WriteString("firewall_domain_list_id", rule.DomainListId);
+            if (rule.DomainListId is { } listId)
+            {
+                json.WriteString("firewall_domain_list_id", listId);
+            }
+            else if (rule.Rule.ThreatProtection is { } protection)
+            {
+                json.WriteString("firewall_protection", ThreatProtectionNames.Name(protection));
+            }
         }
 
         json.WriteEndObject();

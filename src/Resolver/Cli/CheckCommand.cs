@@ -2,6 +2,7 @@ using System.Globalization;
 using Resolver.Firewall.Evaluation;
 using Resolver.Firewall.Model;
 using Resolver.Firewall.Rulesets;
+using Resolver.Firewall.ThreatProtection;
 
 namespace Resolver.Cli;
 
@@ -78,7 +79,9 @@ public static class CheckCommand
 
     private static string Describe(FirewallRule rule)
     {
-        var text = $"{rule.DomainListName} -> {ActionName(rule.Action)}";
+        var text = rule.ThreatProtection is { } protection
+            ? $"{ThreatProtectionNames.Name(protection)} at {ThreatProtectionNames.Name(rule.ConfidenceThreshold)} confidence -> {ActionName(rule.Action)}"
+            : $"{rule.DomainListName} -> {ActionName(rule.Action)}";
         if (rule.BlockResponse is { } response)
         {
             text += response switch

@@ -3,6 +3,7 @@ using Resolver.Firewall.Evaluation;
 using Resolver.Firewall.Managed;
 using Resolver.Firewall.Model;
 using Resolver.Firewall.Rulesets;
+using Resolver.Firewall.ThreatProtection;
 
 namespace Resolver.Firewall.Tests.Rulesets;
 
@@ -66,6 +67,12 @@ public sealed class RulesetLoaderTests : IDisposable
     [InlineData("ruleGroups:\n  - name: g\n    rules:\n      - { name: r, priority: 1, domainList: AWSManagedAggregateThreatList, action: BLOCK, blockResponse: OVERRIDE, blockOverrideDomain: x.example, blockOverrideDnsType: CNAME, blockOverrideTtl: 604801 }\n", 4, "604800")]
     [InlineData("ruleGroups:\n  - name: g\n    rules:\n      - { name: r, priority: 1, domainList: AWSManagedAggregateThreatList, action: ALLOW, qtype: BOGUS }\n", 4, "qtype 'BOGUS'")]
     [InlineData("domainLists: [\n", 2, "not valid YAML")]
+    [InlineData("ruleGroups:\n  - name: g\n    rules:\n      - { name: r, priority: 1, action: ALERT }\n", 4, "needs a domainList or a dnsThreatProtection")]
+    [InlineData("ruleGroups:\n  - name: g\n    rules:\n      - { name: r, priority: 1, domainList: AWSManagedAggregateThreatList, dnsThreatProtection: DGA, confidenceThreshold: HIGH, action: ALERT }\n", 4, "one or the other")]
+    [InlineData("ruleGroups:\n  - name: g\n    rules:\n      - { name: r, priority: 1, dnsThreatProtection: DGA, action: ALERT }\n", 4, "needs a confidenceThreshold")]
+    [InlineData("ruleGroups:\n  - name: g\n    rules:\n      - { name: r, priority: 1, dnsThreatProtection: PHISHING, confidenceThreshold: LOW, action: ALERT }\n", 4, "DGA, DICTIONARY_DGA or DNS_TUNNELING")]
+    [InlineData("ruleGroups:\n  - name: g\n    rules:\n      - { name: r, priority: 1, dnsThreatProtection: DGA,\n          confidenceThreshold: NONE, action: ALERT }\n", 5, "LOW, MEDIUM or HIGH")]
+    [InlineData("ruleGroups:\n  - name: g\n    rules:\n      - { name: r, priority: 1, domainList: AWSManagedAggregateThreatList, confidenceThreshold: LOW, action: ALERT }\n", 4, "only to a dnsThreatProtection rule")]
     public void Errors_name_file_line_and_reason_and_reject_the_load(string yaml, int line, string reason)
     {
         File.WriteAllText(Path.Combine(_directory, "bad.yaml"), yaml);
@@ -77,6 +84,29 @@ public sealed class RulesetLoaderTests : IDisposable
         Assert.EndsWith("bad.yaml", error.File, StringComparison.Ordinal);
         Assert.Equal(line, error.Line);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_threat_protection_rule_loads_with_its_protection_and_threshold()
+    {
+        File.WriteAllText(Path.Combine(_directory, "advanced.yaml"), """
+            ruleGroups:
+              - name: advanced
+                rules:
+                  - { name: dga, priority: 10, dnsThreatProtection: DGA, confidenceThreshold: MEDIUM, action: BLOCK, blockResponse: NXDOMAIN }
+                  - { name: words, priority: 20, dnsThreatProtection: DICTIONARY_DGA, confidenceThreshold: HIGH, action: ALERT }
+                  - { name: tunnel, priority: 30, dnsThreatProtection: dns_tunneling, confidenceThreshold: low, action: BLOCK, blockResponse: NODATA, qtype: TXT }
+            """);
+
+        var result = RulesetLoader.Load(_directory);
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Diagnostics));
+        var rules = result.Definition!.RuleGroups.Single(g => g.Name == "advanced").Rules;
+        Assert.Equal(
+            [(DnsThreatProtection.Dga, ThreatConfidence.Medium), (DnsThreatProtection.DictionaryDga, ThreatConfidence.High), (DnsThreatProtection.DnsTunneling, ThreatConfidence.Low)],
+            rules.Select(r => (r.ThreatProtection!.Value, r.ConfidenceThreshold)));
+        Assert.All(rules, r => Assert.Null(r.DomainListName));
+        Assert.Equal((ushort)16, rules[2].Qtype);
     }
 
     [Fact]

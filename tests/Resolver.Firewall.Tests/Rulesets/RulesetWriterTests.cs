@@ -3,6 +3,7 @@ using Resolver.Firewall.Domains;
 using Resolver.Firewall.Managed;
 using Resolver.Firewall.Model;
 using Resolver.Firewall.Rulesets;
+using Resolver.Firewall.ThreatProtection;
 
 namespace Resolver.Firewall.Tests.Rulesets;
 
@@ -213,6 +214,9 @@ public sealed class RulesetWriterTests : IDisposable
                 },
                 new FirewallRule("zero-ttl", 2, "123", FirewallAction.Block) { BlockResponse = BlockResponse.Override, BlockOverrideDomain = "x.example", BlockOverrideTtl = 0, Qtype = 1 },
                 new FirewallRule("nx", 3, "AWSManagedDomainsMalwareDomainList", FirewallAction.Block) { BlockResponse = BlockResponse.NxDomain, Qtype = 28 },
+                new FirewallRule("dga", 4, null, FirewallAction.Block) { BlockResponse = BlockResponse.NxDomain, ThreatProtection = DnsThreatProtection.Dga, ConfidenceThreshold = ThreatConfidence.Medium },
+                new FirewallRule("words", 5, null, FirewallAction.Alert) { ThreatProtection = DnsThreatProtection.DictionaryDga, ConfidenceThreshold = ThreatConfidence.High },
+                new FirewallRule("tunnel", 6, null, FirewallAction.Block) { BlockResponse = BlockResponse.NoData, ThreatProtection = DnsThreatProtection.DnsTunneling, ConfidenceThreshold = ThreatConfidence.Low, Qtype = 16 },
             ]),
             new(groupNames[2], []),
         ];
