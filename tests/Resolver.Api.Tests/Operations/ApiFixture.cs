@@ -32,11 +32,13 @@ public sealed class ApiFixture : IDisposable
         """;
 
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("api-state-").FullName;
+    private readonly string _rulesets;
 
-    public ApiFixture()
+    public ApiFixture(string rulesets = Rulesets)
     {
+        _rulesets = rulesets;
         Firewall = new FirewallState();
-        Assert.True(Firewall.Apply(RulesetLoader.LoadText(Rulesets, "test.yaml")));
+        Assert.True(Firewall.Apply(RulesetLoader.LoadText(_rulesets, "test.yaml")));
         Api = NewApi();
     }
 
@@ -56,7 +58,7 @@ public sealed class ApiFixture : IDisposable
     {
         Firewall.Dispose();
         Firewall = new FirewallState();
-        Assert.True(Firewall.Apply(RulesetLoader.LoadText(Rulesets, "test.yaml")));
+        Assert.True(Firewall.Apply(RulesetLoader.LoadText(_rulesets, "test.yaml")));
         Api = NewApi();
     }
 
