@@ -126,11 +126,20 @@ public sealed class RulesetLoader
                 continue;
             }
 
+            // A document that names another kind (public-dns-services.yaml: kind: PublicDnsServices) is read
+            // by another part of the resolver; it shares this folder so operators keep policy in one place.
+            if (root.Children.TryGetValue(new YamlScalarNode("kind"), out var kind) && kind is YamlScalarNode { Value: not "Firewall" })
+            {
+                continue;
+            }
+
             foreach (var (keyNode, value) in root.Children)
             {
                 var key = ((YamlScalarNode)keyNode).Value;
                 switch (key)
                 {
+                    case "kind":
+                        break;
                     case "domainLists":
                         ForEachMapping(file, value, item => ReadDomainList(file, baseDirectory, item));
                         break;

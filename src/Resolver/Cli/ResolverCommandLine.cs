@@ -9,7 +9,7 @@ namespace Resolver.Cli;
 
 /// <summary>
 /// The command line: <c>resolver [serve] [options]</c>. The root command serves too, so the common case
-/// needs no subcommand; later subcommands (check, detect, export) hang off the root.
+/// needs no subcommand; the other subcommands (check, export, detect) hang off the root.
 /// </summary>
 public static class ResolverCommandLine
 {
@@ -43,7 +43,83 @@ public static class ResolverCommandLine
         check.SetAction(parseResult => CheckCommand.Run(parseResult.GetValue(checkRulesets)!, Console.Out, Console.Error));
         root.Add(check);
         root.Add(BuildExport());
+        root.Add(BuildDetect());
         return root;
+    }
+
+    private static Command BuildDetect()
+    {
+        var flowLogs = new Option<string[]>("--flow-logs")
+        {
+            Description = "VPC flow-log file (plain or gzip; default or custom format with a header line) or folder of them; repeatable",
+            HelpName = "PATH",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var state = new Option<string>("--state")
+        {
+            Description = "JSON state file carried across runs: the learned baseline, findings (counts continue) and how far each file was read [default: none, this run only]",
+            HelpName = "FILE",
+        };
+        var window = new Option<string>("--learning-window")
+        {
+            Description = "How long each instance's resolvers are learned before findings, and how long a server stays known after its last use (d, h, m, s) [default: 30d]",
+            HelpName = "DURATION",
+        };
+        window.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (text is not null && !Duration.TryParse(text, out _))
+            {
+                result.AddError($"--learning-window '{text}' is not a duration such as 30d, 12h or 90m");
+            }
+        });
+        var services = new Option<string[]>("--services")
+        {
+            Description = "Extra catalog of public DNS, DoH and DoT services (format of rulesets/public-dns-services.yaml); repeatable",
+            HelpName = "FILE",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var allow = new Option<string[]>("--allow")
+        {
+            Description = "Allowed resolver, address or CIDR range: never raises findings; repeatable",
+            HelpName = "ADDR|CIDR",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var accountId = new Option<string>("--account-id")
+        {
+            Description = "Account id of findings whose records carry none [default: 000000000000]",
+            HelpName = "ID",
+        };
+        var region = new Option<string>("--region")
+        {
+            Description = "Region written in findings and their ARNs [default: us-east-1]",
+            HelpName = "REGION",
+        };
+        var detect = new Command("detect", "Read VPC flow logs and report instances that use a new public DNS resolver, DoH or DoT server (GuardDuty DefenseEvasion findings as JSON lines); exit 2 when it cannot run.")
+        {
+            flowLogs,
+            state,
+            window,
+            services,
+            allow,
+            accountId,
+            region,
+        };
+        detect.SetAction(parseResult => DetectCommand.Run(
+            new DetectSettings
+            {
+                FlowLogs = parseResult.GetValue(flowLogs) ?? [],
+                StateFile = parseResult.GetValue(state),
+                LearningWindow = parseResult.GetValue(window) is { } text && Duration.TryParse(text, out var duration) ? duration : null,
+                ServiceFiles = parseResult.GetValue(services) ?? [],
+                Allow = parseResult.GetValue(allow) ?? [],
+                AccountId = parseResult.GetValue(accountId),
+                Region = parseResult.GetValue(region),
+            },
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error));
+        return detect;
     }
 
     private static Command BuildExport()
@@ -181,6 +257,12 @@ public static class ResolverCommandLine
             HelpName = "ADDR:PORT",
         };
 
+        private readonly Option<string> _flowLogFolder = new("--flow-log-folder")
+        {
+            Description = "Follow VPC flow-log files in this folder and write resolver-bypass findings to findings.jsonl in the state folder (Resolver:Detection) [default: off]",
+            HelpName = "DIR",
+        };
+
         private readonly Option<string> _config = new("--config")
         {
             Description = "Extra JSON settings file, layered over appsettings.json [default: none]",
@@ -221,6 +303,7 @@ public static class ResolverCommandLine
             command.Add(_cacheSize);
             command.Add(_stateDir);
             command.Add(_apiListen);
+            command.Add(_flowLogFolder);
             command.Add(_config);
             command.Add(_logLevel);
             command.Add(_logFormat);
@@ -236,6 +319,7 @@ public static class ResolverCommandLine
             QueryLog = result.GetValue(_queryLog),
             StateDirectory = result.GetValue(_stateDir),
             ApiListen = result.GetValue(_apiListen),
+            FlowLogFolder = result.GetValue(_flowLogFolder),
             CacheSize = result.GetValue(_cacheSize) is { } size && ByteSize.TryParse(size, out var bytes) ? bytes : null,
             QueryLogFile = result.GetValue(_queryLogFile),
             LogLevel = result.GetValue(_logLevel),

@@ -26,6 +26,9 @@ public sealed class ServeSettings
     /// <summary>Address of the Route53Resolver management API; null leaves the configuration's (off by default).</summary>
     public string? ApiListen { get; init; }
 
+    /// <summary>Folder of VPC flow logs to follow for resolver-bypass detection; null leaves the configuration's (off by default).</summary>
+    public string? FlowLogFolder { get; init; }
+
     /// <summary>Response cache size in bytes; 0 turns the cache off.</summary>
     public long? CacheSize { get; init; }
 
@@ -58,6 +61,11 @@ public sealed class ServeSettings
         if (ApiListen is not null)
         {
             overrides["Resolver:Api:Listen"] = ApiListen;
+        }
+
+        if (FlowLogFolder is not null)
+        {
+            overrides["Resolver:Detection:FlowLogFolder"] = FlowLogFolder;
         }
 
         if (QueryLog is not null)

@@ -2,8 +2,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Resolver.Api.Hosting;
 using Resolver.Cli;
+using Resolver.Detection.Hosting;
 using Resolver.Server.Configuration;
 using Resolver.Server.Hosting;
 using Serilog;
@@ -38,6 +40,7 @@ public static class ResolverHostFactory
         builder.Services.AddDnsServer(builder.Configuration);
         builder.Services.Configure<DnsServerOptions>(settings.ApplyTo);
         builder.Services.AddFirewallApi(builder.Configuration);
+        builder.Services.AddFlowLogDetection(builder.Configuration, provider => provider.GetRequiredService<IOptions<DnsServerOptions>>().Value.StateDirectory);
         return builder.Build();
     }
 

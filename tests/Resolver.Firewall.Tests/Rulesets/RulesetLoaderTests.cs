@@ -136,6 +136,19 @@ public sealed class RulesetLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_file_of_another_kind_is_skipped_and_kind_Firewall_is_read()
+    {
+        File.WriteAllText(Path.Combine(_directory, "public-dns-services.yaml"), "kind: PublicDnsServices\nservices:\n  - provider: x\n");
+        File.WriteAllText(Path.Combine(_directory, "lists.yaml"), "kind: Firewall\ndomainLists:\n  - name: l\n    domains: [x.example]\n");
+
+        var result = RulesetLoader.Load(_directory);
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Diagnostics));
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains(result.Definition!.DomainLists, list => list.Name == "l");
+    }
+
+    [Fact]
     public void An_empty_folder_gives_the_managed_lists_and_no_rules()
     {
         var result = RulesetLoader.Load(_directory);

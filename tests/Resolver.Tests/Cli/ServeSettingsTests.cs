@@ -37,4 +37,13 @@ public sealed class ServeSettingsTests
         Assert.Equal("/srv/rules", overrides["Resolver:Rulesets"]);
         Assert.Equal("true", overrides["Resolver:Upstream:TcpOnly"]);
     }
+
+    [Fact]
+    public void The_flow_log_folder_turns_on_detection_through_configuration()
+    {
+        var parsed = ResolverCommandLine.Build().Parse(["serve", "--flow-log-folder", "/var/log/flows"]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal("/var/log/flows", new ServeSettings { FlowLogFolder = "/var/log/flows" }.ToConfigurationOverrides()["Resolver:Detection:FlowLogFolder"]);
+    }
 }
