@@ -43,5 +43,18 @@ public sealed class DetectionOptions
     /// <summary>A finding not updated for this long is forgotten (GuardDuty keeps findings 90 days).</summary>
     public TimeSpan FindingRetention { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// Score every query the server answers and report GuardDuty's DNS findings (C&amp;C, mining pool, DGA,
+    /// exfiltration) to <see cref="FindingsFile"/>. Off by default: it costs a copy per query and about a
+    /// microsecond of scoring on a background thread.
+    /// </summary>
+    public bool DnsFindings { get; set; }
+
+    /// <summary>The confidence at which a DGA or tunnelling score becomes a finding (LOW, MEDIUM, HIGH).</summary>
+    public Resolver.Firewall.ThreatProtection.ThreatConfidence DnsFindingsConfidence { get; set; } = Resolver.Firewall.ThreatProtection.ThreatConfidence.High;
+
+    /// <summary>Queries waiting to be scored before the server stops observing (and counts the drops).</summary>
+    public int DnsFindingsQueueCapacity { get; set; } = 4096;
+
     public string EffectiveDetectorId => string.IsNullOrWhiteSpace(DetectorId) ? Findings.FindingIds.DefaultDetectorId(AccountId, Region) : DetectorId;
 }

@@ -39,6 +39,16 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
             errors.Add("Resolver:Detection:Region must name a region");
         }
 
+        if (options.DnsFindingsQueueCapacity < 1)
+        {
+            errors.Add("Resolver:Detection:DnsFindingsQueueCapacity must be at least 1");
+        }
+
+        if (options.DnsFindingsConfidence is not (Resolver.Firewall.ThreatProtection.ThreatConfidence.Low or Resolver.Firewall.ThreatProtection.ThreatConfidence.Medium or Resolver.Firewall.ThreatProtection.ThreatConfidence.High))
+        {
+            errors.Add("Resolver:Detection:DnsFindingsConfidence must be Low, Medium or High");
+        }
+
         foreach (var entry in options.AllowedResolvers)
         {
             if (!AddressSet.TryParseNetwork(entry, out _))

@@ -1,7 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Resolver.Detection.DnsQueries;
+using Resolver.Detection.Findings;
+using Resolver.Server.Detection;
 
 namespace Resolver.Detection.Hosting;
 
@@ -21,7 +25,7 @@ public static class DetectionServiceCollectionExtensions
         }
 
         services.AddOptions<DetectionOptions>().Bind(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DetectionOptions>, DetectionOptionsValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DetectionOptions>, DetectionOptionsValidator>());
         services.AddHostedService(provider =>
         {
             var options = provider.GetRequiredService<IOptions<DetectionOptions>>().Value;
@@ -32,6 +36,38 @@ public static class DetectionServiceCollectionExtensions
                 options.FindingsFile is { Length: > 0 } findings ? findings : Path.Combine(folder, FlowLogFollower.DefaultFindingsFileName),
                 provider.GetRequiredService<ILogger<FlowLogFollower>>());
         });
+        return services;
+    }
+
+    /// <summary>
+    /// With <c>Resolver:Detection:DnsFindings</c>, observes every query the server answers and reports
+    /// GuardDuty's DNS findings; adds nothing otherwise, so the query path stays as it is.
+    /// </summary>
+    /// <param name="stateDirectory">The server's state folder: default home of the findings file.</param>
+    public static IServiceCollection AddDnsQueryDetection(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, string> stateDirectory)
+    {
+        var section = configuration.GetSection(DetectionOptions.SectionName);
+        if (!bool.TryParse(section[nameof(DetectionOptions.DnsFindings)], out var enabled) || !enabled)
+        {
+            return services;
+        }
+
+        services.AddOptions<DetectionOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DetectionOptions>, DetectionOptionsValidator>());
+        services.TryAddSingleton<FindingMetrics>();
+        services.Replace(ServiceDescriptor.Singleton(provider =>
+            new QueryObservations(enabled: true, provider.GetRequiredService<IOptions<DetectionOptions>>().Value.DnsFindingsQueueCapacity)));
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<DetectionOptions>>().Value;
+            return new DnsFindingService(
+                provider.GetRequiredService<QueryObservations>(),
+                options,
+                provider.GetRequiredService<FindingMetrics>(),
+                options.FindingsFile is { Length: > 0 } findings ? findings : Path.Combine(stateDirectory(provider), FlowLogFollower.DefaultFindingsFileName),
+                provider.GetRequiredService<ILogger<DnsFindingService>>());
+        });
+        services.AddHostedService(static provider => provider.GetRequiredService<DnsFindingService>());
         return services;
     }
 }

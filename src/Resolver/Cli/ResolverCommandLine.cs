@@ -263,6 +263,11 @@ public static class ResolverCommandLine
             HelpName = "DIR",
         };
 
+        private readonly Option<bool> _dnsFindings = new("--dns-findings")
+        {
+            Description = "Score every query and write GuardDuty's DNS findings (C&C, mining pool, DGA, DNS exfiltration) to findings.jsonl in the state folder (Resolver:Detection:DnsFindings) [default: off]",
+        };
+
         private readonly Option<string> _config = new("--config")
         {
             Description = "Extra JSON settings file, layered over appsettings.json [default: none]",
@@ -304,6 +309,7 @@ public static class ResolverCommandLine
             command.Add(_stateDir);
             command.Add(_apiListen);
             command.Add(_flowLogFolder);
+            command.Add(_dnsFindings);
             command.Add(_config);
             command.Add(_logLevel);
             command.Add(_logFormat);
@@ -320,6 +326,7 @@ public static class ResolverCommandLine
             StateDirectory = result.GetValue(_stateDir),
             ApiListen = result.GetValue(_apiListen),
             FlowLogFolder = result.GetValue(_flowLogFolder),
+            DnsFindings = result.GetValue(_dnsFindings) ? true : null,
             CacheSize = result.GetValue(_cacheSize) is { } size && ByteSize.TryParse(size, out var bytes) ? bytes : null,
             QueryLogFile = result.GetValue(_queryLogFile),
             LogLevel = result.GetValue(_logLevel),

@@ -29,6 +29,9 @@ public sealed class ServeSettings
     /// <summary>Folder of VPC flow logs to follow for resolver-bypass detection; null leaves the configuration's (off by default).</summary>
     public string? FlowLogFolder { get; init; }
 
+    /// <summary>True turns on the query-stream findings; null leaves the configuration's (off by default).</summary>
+    public bool? DnsFindings { get; init; }
+
     /// <summary>Response cache size in bytes; 0 turns the cache off.</summary>
     public long? CacheSize { get; init; }
 
@@ -66,6 +69,11 @@ public sealed class ServeSettings
         if (FlowLogFolder is not null)
         {
             overrides["Resolver:Detection:FlowLogFolder"] = FlowLogFolder;
+        }
+
+        if (DnsFindings is { } dnsFindings)
+        {
+            overrides["Resolver:Detection:DnsFindings"] = dnsFindings ? "true" : "false";
         }
 
         if (QueryLog is not null)

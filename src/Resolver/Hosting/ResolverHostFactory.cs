@@ -41,6 +41,7 @@ public static class ResolverHostFactory
         builder.Services.Configure<DnsServerOptions>(settings.ApplyTo);
         builder.Services.AddFirewallApi(builder.Configuration);
         builder.Services.AddFlowLogDetection(builder.Configuration, provider => provider.GetRequiredService<IOptions<DnsServerOptions>>().Value.StateDirectory);
+        builder.Services.AddDnsQueryDetection(builder.Configuration, provider => provider.GetRequiredService<IOptions<DnsServerOptions>>().Value.StateDirectory);
         return builder.Build();
     }
 
