@@ -10,11 +10,12 @@ namespace Resolver.Firewall.ThreatProtection;
 /// English and real names), digits mixed into letters, consonant runs, a low share of vowels, and the
 /// character entropy relative to the label's length. Short labels carry too little evidence (a 4-letter
 /// real name can look random), so the score is damped below 7 characters, and labels under a
-/// private-section suffix (cloudfront.net distributions, S3 buckets) are expected to be machine-made.
+/// private-section suffix (cloudfront.net distributions, EC2 host names) are expected to be machine-made
+/// and stay below LOW.
 /// </remarks>
 internal sealed class DgaScorer
 {
-    public static readonly ConfidenceThresholds Thresholds = new(Low: 0.5, Medium: 0.7, High: 0.9);
+    public static readonly ConfidenceThresholds Thresholds = new(Low: 0.3, Medium: 0.5, High: 0.8);
 
     private readonly ThreatModel _model;
 
@@ -97,11 +98,10 @@ internal sealed class DgaScorer
             z -= (7 - n) * 1.0;
         }
 
-        if (privateSuffix)
-        {
-            z -= 2.5;
-        }
+        var score = 1.0 / (1.0 + Math.Exp(-z));
 
-        return 1.0 / (1.0 + Math.Exp(-z));
+        // Under a private-section suffix (CloudFront distributions, EC2 host names, Heroku apps) random
+        // labels are the norm: a third of such names would reach LOW, so they stay just below it.
+        return privateSuffix ? Math.Min(score, Thresholds.Low * 0.98) : score;
     }
 }

@@ -26,10 +26,12 @@ internal sealed class DictionaryDgaScorer
 
     public DictionaryDgaScorer(ThreatModel model) => _model = model;
 
-    public double Score(ReadOnlySpan<byte> label)
+    public double Score(ReadOnlySpan<byte> label, bool privateSuffix)
     {
         var n = label.Length;
-        if (n < 6 || n > MaxLabel || _model.IsBenignLabel(label))
+        // Under a private-section suffix (github.io pages, herokuapp.com apps) people name their own
+        // subdomains with word pairs: nothing there is registered, so nothing is scored.
+        if (n < 6 || n > MaxLabel || privateSuffix || _model.IsBenignLabel(label))
         {
             return 0;
         }
@@ -75,7 +77,7 @@ internal sealed class DictionaryDgaScorer
 
                 if (found > 0)
                 {
-                    var cost = start + WordCost + MathF.Log(found + 1);
+                    var cost = start + WordCost + words.LnRank(found);
                     if (cost < best[j + 1])
                     {
                         best[j + 1] = cost;
@@ -99,7 +101,7 @@ internal sealed class DictionaryDgaScorer
             }
 
             wordCount++;
-            lnRanks += Math.Log(rankAt[end]);
+            lnRanks += _model.Words.LnRank(rankAt[end]);
             if (length <= 3)
             {
                 shortWords++;
@@ -117,10 +119,10 @@ internal sealed class DictionaryDgaScorer
             _ => 0.3,
         };
         var coverage = (double)(n - unknown) / n;
-        var length01 = Math.Clamp((n - 7) / 7.0, 0, 1);
+        var length01 = Math.Clamp((n - 6) / 6.0, 0, 1);
 
         // Splits into very rare words are how random letters get covered: the tail of the list is noise.
         var rarity = wordCount == 0 ? 0 : Math.Clamp((11.0 - (lnRanks / wordCount)) / 3.0, 0.3, 1.0);
-        return count * length01 * Math.Pow(coverage, 4) * Math.Pow(0.85, shortWords) * rarity;
+        return count * length01 * coverage * coverage * Math.Pow(0.85, shortWords) * rarity;
     }
 }

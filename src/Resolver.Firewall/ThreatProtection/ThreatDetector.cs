@@ -35,7 +35,7 @@ public sealed class ThreatDetector
         return protection switch
         {
             DnsThreatProtection.Dga => offset < 0 ? ThreatConfidence.None : DgaScorer.Thresholds.Of(_dga.Score(Label(lowerWireName, offset), privateSuffix)),
-            DnsThreatProtection.DictionaryDga => offset < 0 ? ThreatConfidence.None : DictionaryDgaScorer.Thresholds.Of(_dictionaryDga.Score(Label(lowerWireName, offset))),
+            DnsThreatProtection.DictionaryDga => offset < 0 ? ThreatConfidence.None : DictionaryDgaScorer.Thresholds.Of(_dictionaryDga.Score(Label(lowerWireName, offset), privateSuffix)),
             DnsThreatProtection.DnsTunneling => _tunneling.Record(lowerWireName, offset, qtype),
             _ => ThreatConfidence.None,
         };
@@ -51,8 +51,8 @@ public sealed class ThreatDetector
     /// <summary>The raw dictionary-DGA score (0..1) of the registrable label; 0 when the name has none.</summary>
     public double DictionaryDgaScore(ReadOnlySpan<byte> lowerWireName)
     {
-        var offset = _suffixes.Split(lowerWireName, out _);
-        return offset < 0 ? 0 : _dictionaryDga.Score(Label(lowerWireName, offset));
+        var offset = _suffixes.Split(lowerWireName, out var privateSuffix);
+        return offset < 0 ? 0 : _dictionaryDga.Score(Label(lowerWireName, offset), privateSuffix);
     }
 
     private static ReadOnlySpan<byte> Label(ReadOnlySpan<byte> name, int offset) => name.Slice(offset + 1, name[offset]);

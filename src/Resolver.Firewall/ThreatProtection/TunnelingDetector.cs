@@ -135,7 +135,9 @@ internal sealed class TunnelingDetector
     /// <summary>Whether the subdomain part (labels before the parent) looks like encoded data: long, or random enough.</summary>
     private bool LooksEncoded(ReadOnlySpan<byte> subdomain, out int length)
     {
-        Span<byte> counts = stackalloc byte[256];
+        // Characters folded to 40 symbols (letters, digits, '-', '_', anything else): exact for the
+        // base32, base36 and hex alphabets tunnels use, and a 40-entry histogram is cheap to clear and sum.
+        Span<byte> counts = stackalloc byte[40];
         counts.Clear();
         length = 0;
         for (var i = 0; i < subdomain.Length;)
@@ -144,7 +146,16 @@ internal sealed class TunnelingDetector
             var end = Math.Min(subdomain.Length, i + labelLength);
             for (; i < end; i++)
             {
-                counts[subdomain[i]]++;
+                var c = subdomain[i];
+                var symbol = c switch
+                {
+                    >= (byte)'a' and <= (byte)'z' => c - 'a',
+                    >= (byte)'0' and <= (byte)'9' => c - '0' + 26,
+                    (byte)'-' => 36,
+                    (byte)'_' => 37,
+                    _ => 38,
+                };
+                counts[symbol] = (byte)Math.Min(255, counts[symbol] + 1);
                 length++;
             }
         }
@@ -154,17 +165,22 @@ internal sealed class TunnelingDetector
             return false;
         }
 
-        var entropy = 0.0;
+        if (length >= _options.LongSubdomain * 2)
+        {
+            return true;
+        }
+
+        // H = log2(n) - sum(c log2 c) / n.
+        var sum = 0.0;
         foreach (var count in counts)
         {
-            if (count > 0)
+            if (count > 1)
             {
-                var p = (double)count / length;
-                entropy -= p * Math.Log2(p);
+                sum += count * Math.Log2(count);
             }
         }
 
-        return entropy >= _options.HighEntropyBits || length >= _options.LongSubdomain * 2;
+        return Math.Log2(length) - (sum / length) >= _options.HighEntropyBits;
     }
 
     private ref Slot Claim(ulong key, long now)

@@ -18,13 +18,21 @@ internal sealed class WordDictionary
 
     private readonly ulong[] _keys;
     private readonly ushort[] _ranks;
+    private readonly float[] _lnRanks;
     private readonly int _shift;
 
-    private WordDictionary(ulong[] keys, ushort[] ranks, int shift)
+    private WordDictionary(ulong[] keys, ushort[] ranks, int shift, int wordCount)
     {
         _keys = keys;
         _ranks = ranks;
         _shift = shift;
+
+        // ln(rank + 1) by rank + 1, so the segmentation's cost of a word is a table read, not a logarithm.
+        _lnRanks = new float[wordCount + 2];
+        for (var i = 1; i < _lnRanks.Length; i++)
+        {
+            _lnRanks[i] = MathF.Log(i + 1);
+        }
     }
 
     public int WordCount { get; private init; }
@@ -82,8 +90,11 @@ internal sealed class WordDictionary
             ranks[slot] = value;
         }
 
-        return new WordDictionary(keys, ranks, shift) { WordCount = words };
+        return new WordDictionary(keys, ranks, shift, wordsByFrequency.Count) { WordCount = words };
     }
+
+    /// <summary>ln(rank + 2) of a word, given what <see cref="Find"/> returned for it (rank + 1).</summary>
+    public float LnRank(int found) => _lnRanks[found];
 
     /// <summary>The key of a prefix followed by the lower-case letter <paramref name="letter"/>.</summary>
     public static ulong Extend(ulong key, byte letter) => (key << 5) | (uint)(letter - 'a' + 1);
