@@ -21,6 +21,7 @@ public sealed class QueryLogTests : IDisposable
             rules:
               - { name: block, priority: 1, domainList: bad, action: BLOCK, blockResponse: NXDOMAIN }
               - { name: alert, priority: 2, domainList: watched, action: ALERT }
+              - { name: dga, priority: 3, dnsThreatProtection: DGA, confidenceThreshold: MEDIUM, action: BLOCK, blockResponse: NXDOMAIN }
         networks:
           - name: office
             cidrs: [127.0.0.0/8]
@@ -77,6 +78,21 @@ public sealed class QueryLogTests : IDisposable
 
         var record = Assert.Single(records);
         Assert.Equal("bad.example.", record.GetProperty("query_name").GetString());
+    }
+
+    [Fact]
+    public async Task A_threat_protection_match_logs_the_protection_instead_of_a_domain_list()
+    {
+        var records = await RunAsync("matches", async endPoint =>
+        {
+            Assert.Equal("NXDOMAIN", (await Dig.QueryAsync(endPoint, "xjqvzkwpbtrmgh.com")).Status);
+            Assert.Equal("NOERROR", (await Dig.QueryAsync(endPoint, "en.wikipedia.org")).Status);
+        });
+
+        var record = Assert.Single(records);
+        Assert.Equal(("BLOCK", "DGA", "NXDOMAIN"), (record.GetProperty("firewall_rule_action").GetString(), record.GetProperty("firewall_protection").GetString(), record.GetProperty("rcode").GetString()));
+        Assert.False(record.TryGetProperty("firewall_domain_list_id", out _));
+        Assert.StartsWith("rslvr-frg-", record.GetProperty("firewall_rule_group_id").GetString(), StringComparison.Ordinal);
     }
 
     private async Task<List<JsonElement>> RunAsync(string mode, Func<System.Net.IPEndPoint, Task> queries)
