@@ -26,6 +26,7 @@ public static class DetectionServiceCollectionExtensions
 
         services.AddOptions<DetectionOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DetectionOptions>, DetectionOptionsValidator>());
+        services.TryAddSingleton<FindingMetrics>();
         services.AddHostedService(provider =>
         {
             var options = provider.GetRequiredService<IOptions<DetectionOptions>>().Value;
@@ -34,7 +35,8 @@ public static class DetectionServiceCollectionExtensions
                 options,
                 options.StateFile is { Length: > 0 } state ? state : Path.Combine(folder, FlowLogFollower.DefaultStateFileName),
                 options.FindingsFile is { Length: > 0 } findings ? findings : Path.Combine(folder, FlowLogFollower.DefaultFindingsFileName),
-                provider.GetRequiredService<ILogger<FlowLogFollower>>());
+                provider.GetRequiredService<ILogger<FlowLogFollower>>(),
+                provider.GetRequiredService<FindingMetrics>());
         });
         return services;
     }

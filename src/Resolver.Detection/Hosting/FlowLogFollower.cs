@@ -20,11 +20,14 @@ public sealed class FlowLogFollower : BackgroundService
     private readonly string _stateFile;
     private readonly string _findingsFile;
     private readonly ILogger<FlowLogFollower> _logger;
+    private readonly FindingMetrics? _metrics;
+    private readonly Dictionary<string, long> _writtenCounts = new(StringComparer.Ordinal);
     private FlowLogDetectionSession? _session;
     private bool _folderMissingLogged;
 
-    public FlowLogFollower(DetectionOptions options, string stateFile, string findingsFile, ILogger<FlowLogFollower> logger)
+    public FlowLogFollower(DetectionOptions options, string stateFile, string findingsFile, ILogger<FlowLogFollower> logger, FindingMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _stateFile = stateFile;
         _findingsFile = findingsFile;
@@ -119,6 +122,15 @@ public sealed class FlowLogFollower : BackgroundService
         if (findings.Count > 0)
         {
             FindingWriter.AppendToFile(_findingsFile, findings);
+            if (_metrics is not null)
+            {
+                _metrics.Count(findings, _writtenCounts);
+                foreach (var finding in findings)
+                {
+                    _writtenCounts[finding.Id] = finding.Service.Count;
+                }
+            }
+
             foreach (var finding in findings)
             {
                 _logger.LogWarning(
