@@ -51,6 +51,7 @@ public sealed class ResolverUnderTest : IAsyncDisposable
                 Upstreams = [.. upstreams.Select(u => u.ToString())],
                 UpstreamTcpOnly = tcpOnly,
                 ConfigFile = configFile,
+                MetricsListen = "off",
                 LogLevel = Serilog.Events.LogEventLevel.Warning,
             };
             var host = ResolverHostFactory.Create(serve);

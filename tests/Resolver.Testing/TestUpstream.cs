@@ -26,6 +26,8 @@ public sealed class TestUpstream : IAsyncDisposable
         EndPoint = (IPEndPoint)udp.LocalEndPoint!;
     }
 
+    private int _disposed;
+
     public IPEndPoint EndPoint { get; }
 
     public ConcurrentQueue<UpstreamRequest> Received { get; } = new();
@@ -75,6 +77,12 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a test may stop the upstream early to see the resolver cope, then its fixture disposes it again.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         _udp.Dispose();
         _tcp.Dispose();

@@ -69,8 +69,9 @@ public sealed class CompiledFirewall
     /// Threat-protection rules are scored by <paramref name="threats"/>, or by one detector shared by the
     /// process (loaded on first need), so that the tunnelling state outlives reloads.
     /// </remarks>
-    public static CompiledFirewall Compile(IReadOnlyList<DomainListSegment> segments, IReadOnlyList<RuleGroup> ruleGroups, IReadOnlyList<FirewallNetwork> networkDefinitions, ThreatDetector? threats = null)
+    public static CompiledFirewall Compile(IReadOnlyList<DomainListSegment> segments, IReadOnlyList<RuleGroup> ruleGroups, IReadOnlyList<FirewallNetwork> networkDefinitions, ThreatDetector? threats = null, RuleHitRegistry? hits = null)
     {
+        hits ??= new RuleHitRegistry();
         ArgumentNullException.ThrowIfNull(segments);
         var lists = new List<DomainList>();
         foreach (var segment in segments)
@@ -96,7 +97,7 @@ public sealed class CompiledFirewall
         CompiledNetwork? fallback = null;
         foreach (var network in definition.Networks)
         {
-            var compiled = CompileNetwork(network, definition, groups, listIndices);
+            var compiled = CompileNetwork(network, definition, groups, listIndices, hits);
             networks.Add(compiled);
             foreach (var cidr in network.Cidrs)
             {
@@ -142,7 +143,7 @@ public sealed class CompiledFirewall
         return Evaluate(SelectNetwork(NetworkSelector.ToMapped(client)), wire[..length], qtype);
     }
 
-    private static CompiledNetwork CompileNetwork(FirewallNetwork network, FirewallDefinition definition, Dictionary<string, RuleGroup> groups, Dictionary<string, int> listIndices)
+    private static CompiledNetwork CompileNetwork(FirewallNetwork network, FirewallDefinition definition, Dictionary<string, RuleGroup> groups, Dictionary<string, int> listIndices, RuleHitRegistry hits)
     {
         var associations = new List<RuleGroupAssociation>(network.Associations);
         associations.Sort((a, b) => a.Priority.CompareTo(b.Priority));
@@ -157,7 +158,7 @@ public sealed class CompiledFirewall
             {
                 if (rule.DomainListName is null)
                 {
-                    rules.Add(new CompiledRule(rule, group, association, null, -1));
+                    rules.Add(new CompiledRule(rule, group, association, null, -1, hits.For(group.Id, rule.Name)));
                     continue;
                 }
 
@@ -168,7 +169,7 @@ public sealed class CompiledFirewall
                     unevaluable ??= $"domain list '{list.Name}' is not available: {list.LoadFailure}";
                 }
 
-                rules.Add(new CompiledRule(rule, group, association, list, listIndex));
+                rules.Add(new CompiledRule(rule, group, association, list, listIndex, hits.For(group.Id, rule.Name)));
             }
         }
 

@@ -6,8 +6,9 @@ namespace Resolver.Firewall.Evaluation;
 /// <summary>A rule placed in its network's evaluation order, with what answering it needs precomputed.</summary>
 public sealed class CompiledRule
 {
-    internal CompiledRule(FirewallRule rule, RuleGroup group, RuleGroupAssociation association, DomainList? list, int listIndex)
+    internal CompiledRule(FirewallRule rule, RuleGroup group, RuleGroupAssociation association, DomainList? list, int listIndex, RuleHits hits)
     {
+        Hits = hits;
         Rule = rule;
         Group = group;
         Association = association;
@@ -24,6 +25,9 @@ public sealed class CompiledRule
     }
 
     public FirewallRule Rule { get; }
+
+    /// <summary>Queries this rule decided (counted by the server; shared with the rule's other networks).</summary>
+    public RuleHits Hits { get; }
 
     public RuleGroup Group { get; }
 

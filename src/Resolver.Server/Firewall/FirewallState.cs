@@ -31,6 +31,9 @@ public sealed class FirewallState : IDisposable
 
     public CompiledFirewall Current => Volatile.Read(ref _current);
 
+    /// <summary>The rules' hit counters, kept across reloads.</summary>
+    public RuleHitRegistry RuleHits { get; } = new();
+
     /// <summary>What the rulesets files define (lists read back from the index), without the API's additions.</summary>
     public FirewallDefinition Files
     {
@@ -183,7 +186,7 @@ public sealed class FirewallState : IDisposable
         DomainListSegment[] segments = missing.Count == 0
             ? [_fileSegment, _overlaySegment]
             : [_fileSegment, _overlaySegment, DomainListSegment.Build(missing)];
-        Volatile.Write(ref _current, CompiledFirewall.Compile(segments, groups, networks));
+        Volatile.Write(ref _current, CompiledFirewall.Compile(segments, groups, networks, hits: RuleHits));
     }
 
     private static FirewallNetwork Merge(FirewallNetwork network, FirewallOverlay overlay, HashSet<string> groupNames)

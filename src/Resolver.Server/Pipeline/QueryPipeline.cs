@@ -93,18 +93,20 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
                 return 0;
             case DnsParseStatus.Malformed:
                 Counters.CountMalformed();
-                return query.QuestionEnd > 0
+                return Counted(query.QuestionEnd > 0
                     ? DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.FormErr, (ushort)_maxUdpResponseSize, response)
-                    : DnsResponseWriter.WriteHeaderOnly(request, DnsResponseCode.FormErr, response);
+                    : DnsResponseWriter.WriteHeaderOnly(request, DnsResponseCode.FormErr, response), response);
             case DnsParseStatus.NotImplemented:
                 Counters.CountMalformed();
-                return query.QuestionEnd > 0
+                return Counted(query.QuestionEnd > 0
                     ? DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.NotImp, (ushort)_maxUdpResponseSize, response)
-                    : DnsResponseWriter.WriteHeaderOnly(request, DnsResponseCode.NotImp, response);
+                    : DnsResponseWriter.WriteHeaderOnly(request, DnsResponseCode.NotImp, response), response);
             default:
                 Counters.CountMalformed();
-                return DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.BadVers, (ushort)_maxUdpResponseSize, response);
+                return Counted(DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.BadVers, (ushort)_maxUdpResponseSize, response), response);
         }
+
+        Counters.CountType((ushort)query.Type);
 
         var firewall = _firewall.Current;
         Span<byte> lowerName = stackalloc byte[DnsName.MaxWireLength];
@@ -127,7 +129,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             {
                 Counters.CountFailClosed();
                 length = DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.ServFail, (ushort)_maxUdpResponseSize, response);
-                _queryLog.Record(request, query, response[..length], transport, client, network, null);
+                Complete(request, query, response[..length], transport, client, network, null);
                 return length;
             }
 
@@ -136,7 +138,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             if (rule.Rule.BlockResponse != BlockResponse.Override)
             {
                 length = WriteBlockResponse(request, query, rule, response);
-                _queryLog.Record(request, query, response[..length], transport, client, network, rule);
+                Complete(request, query, response[..length], transport, client, network, rule);
                 return length;
             }
 
@@ -145,7 +147,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             length = Override(overrideContext, rule, response);
             if (length != Forwarded)
             {
-                _queryLog.Record(request, query, response[..length], transport, client, network, rule);
+                Complete(request, query, response[..length], transport, client, network, rule);
                 Release(overrideContext);
             }
 
@@ -157,7 +159,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             Counters.CountLocalAnswer();
             Counters.CountDohCanary();
             var length = DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.NxDomain, (ushort)_maxUdpResponseSize, response);
-            _queryLog.Record(request, query, response[..length], transport, client, network, null);
+            Complete(request, query, response[..length], transport, client, network, null);
             return length;
         }
 
@@ -165,7 +167,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
         {
             Counters.CountLocalAnswer();
             var length = WriteTestDomainAnswer(request, query, response);
-            _queryLog.Record(request, query, response[..length], transport, client, network, verdict.Rule);
+            Complete(request, query, response[..length], transport, client, network, verdict.Rule);
             return length;
         }
 
@@ -296,13 +298,13 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             Counters.CountRedirectionBlocked();
             Counters.CountBlocked();
             length = WriteBlockResponse(request, query, blockingRule, response);
-            _queryLog.Record(request, query, response[..length], transport, client, network, blockingRule);
+            Complete(request, query, response[..length], transport, client, network, blockingRule);
             return length;
         }
 
         length = FitToClient(response, length, query, transport);
         Counters.CountCacheAnswer();
-        _queryLog.Record(request, query, response[..length], transport, client, network, verdict.Rule);
+        Complete(request, query, response[..length], transport, client, network, verdict.Rule);
         return length;
     }
 
@@ -376,12 +378,27 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
         return context;
     }
 
+    private int Counted(int length, ReadOnlySpan<byte> response)
+    {
+        Counters.CountRcode(response[..length]);
+        return length;
+    }
+
+    // Every answer the pipeline makes passes here: counted by rcode, then offered to the query log.
+    private void Complete(ReadOnlySpan<byte> clientQuery, in DnsQuery parsed, ReadOnlySpan<byte> answer, DnsTransport transport, SocketAddress client, CompiledNetwork? network, CompiledRule? rule)
+    {
+        Counters.CountRcode(answer);
+        _queryLog.Record(clientQuery, parsed, answer, transport, client, network, rule);
+    }
+
     private void CountVerdict(in FirewallVerdict verdict)
     {
         if (verdict.Kind != FirewallVerdictKind.Matched)
         {
             return;
         }
+
+        verdict.Rule!.Hits.Increment();
 
         switch (verdict.Rule!.Rule.Action)
         {
@@ -532,7 +549,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
         {
             if (!context.IsPrefetch)
             {
-                _queryLog.Record(context.ClientQueryBytes, context.ClientQuery, answer, context.Transport, context.ClientAddress, context.Network, context.MatchedRule);
+                Complete(context.ClientQueryBytes, context.ClientQuery, answer, context.Transport, context.ClientAddress, context.Network, context.MatchedRule);
             }
 
             context.Sink?.SendResponse(context, answer);

@@ -21,6 +21,8 @@ public sealed class ServerCounters
     private long _cacheAnswers;
     private long _staleAnswers;
     private long _prefetches;
+    private readonly long[] _byType = new long[QueryTypeBuckets.Count];
+    private readonly long[] _byRcode = new long[16];
 
     public long UdpQueries => Interlocked.Read(ref _udpQueries);
 
@@ -115,4 +117,20 @@ public sealed class ServerCounters
     internal void CountServerFailure() => Interlocked.Increment(ref _serverFailures);
 
     internal void CountTruncated() => Interlocked.Increment(ref _truncated);
+
+    /// <summary>Queries received per query type bucket (<see cref="QueryTypeBuckets"/>).</summary>
+    public long QueriesOfType(int bucket) => Interlocked.Read(ref _byType[bucket]);
+
+    /// <summary>Answers sent with response code <paramref name="rcode"/> (0-15).</summary>
+    public long AnswersWithRcode(int rcode) => Interlocked.Read(ref _byRcode[rcode]);
+
+    internal void CountType(ushort qtype) => Interlocked.Increment(ref _byType[QueryTypeBuckets.Of(qtype)]);
+
+    internal void CountRcode(ReadOnlySpan<byte> answer)
+    {
+        if (answer.Length >= 4)
+        {
+            Interlocked.Increment(ref _byRcode[answer[3] & 0xF]);
+        }
+    }
 }

@@ -313,6 +313,7 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
         }
 
         upstream.RecordSuccess();
+        upstream.ObserveLatency(Stopwatch.GetTimestamp() - context.AttemptStart);
         if ((DnsHeader.GetFlags(reply) & DnsHeader.FlagTc) != 0)
         {
             _ = ExchangeOverTcpAsync(context, upstream);
@@ -366,6 +367,7 @@ public sealed partial class UpstreamForwarder : IQueryForwarder, IAsyncDisposabl
             }
 
             upstream.RecordSuccess();
+            upstream.ObserveLatency(Stopwatch.GetTimestamp() - context.AttemptStart);
             _completion!.OnUpstreamResponse(context, buffer.AsSpan(0, length));
         }
         catch (Exception exception)

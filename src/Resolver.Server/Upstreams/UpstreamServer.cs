@@ -54,6 +54,15 @@ public sealed class UpstreamServer : IDisposable
     public bool IsHealthy(long now) =>
         Volatile.Read(ref _consecutiveFailures) < _failureThreshold || now >= Volatile.Read(ref _downUntil);
 
+    /// <summary>
+    /// Receives the round-trip time of each answered attempt, in seconds (the metrics' histogram); set once
+    /// at start. A delegate rather than a metrics type keeps the server free of the metrics library.
+    /// </summary>
+    public Action<double>? LatencyObserver { get; set; }
+
+    internal void ObserveLatency(long elapsedTicks) =>
+        LatencyObserver?.Invoke((double)elapsedTicks / System.Diagnostics.Stopwatch.Frequency);
+
     internal void CountQuery() => Interlocked.Increment(ref _queries);
 
     internal void RecordSuccess()

@@ -263,6 +263,12 @@ public static class ResolverCommandLine
             HelpName = "DIR",
         };
 
+        private readonly Option<string> _metricsListen = new("--metrics-listen")
+        {
+            Description = "Serve Prometheus /metrics, /healthz and /readyz on this address, or off [default: 127.0.0.1:9153]",
+            HelpName = "ADDR:PORT|off",
+        };
+
         private readonly Option<bool> _dnsFindings = new("--dns-findings")
         {
             Description = "Score every query and write GuardDuty's DNS findings (C&C, mining pool, DGA, DNS exfiltration) to findings.jsonl in the state folder (Resolver:Detection:DnsFindings) [default: off]",
@@ -310,6 +316,7 @@ public static class ResolverCommandLine
             command.Add(_apiListen);
             command.Add(_flowLogFolder);
             command.Add(_dnsFindings);
+            command.Add(_metricsListen);
             command.Add(_config);
             command.Add(_logLevel);
             command.Add(_logFormat);
@@ -327,6 +334,7 @@ public static class ResolverCommandLine
             ApiListen = result.GetValue(_apiListen),
             FlowLogFolder = result.GetValue(_flowLogFolder),
             DnsFindings = result.GetValue(_dnsFindings) ? true : null,
+            MetricsListen = result.GetValue(_metricsListen),
             CacheSize = result.GetValue(_cacheSize) is { } size && ByteSize.TryParse(size, out var bytes) ? bytes : null,
             QueryLogFile = result.GetValue(_queryLogFile),
             LogLevel = result.GetValue(_logLevel),

@@ -29,6 +29,9 @@ public sealed class ServeSettings
     /// <summary>Folder of VPC flow logs to follow for resolver-bypass detection; null leaves the configuration's (off by default).</summary>
     public string? FlowLogFolder { get; init; }
 
+    /// <summary>Address of /metrics, /healthz and /readyz, or <c>off</c>; null leaves the configuration's (127.0.0.1:9153).</summary>
+    public string? MetricsListen { get; init; }
+
     /// <summary>True turns on the query-stream findings; null leaves the configuration's (off by default).</summary>
     public bool? DnsFindings { get; init; }
 
@@ -69,6 +72,11 @@ public sealed class ServeSettings
         if (FlowLogFolder is not null)
         {
             overrides["Resolver:Detection:FlowLogFolder"] = FlowLogFolder;
+        }
+
+        if (MetricsListen is not null)
+        {
+            overrides["Resolver:Metrics:Listen"] = MetricsListen;
         }
 
         if (DnsFindings is { } dnsFindings)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Resolver.Api.Hosting;
 using Resolver.Cli;
 using Resolver.Detection.Hosting;
+using Resolver.Metrics.Hosting;
 using Resolver.Server.Configuration;
 using Resolver.Server.Hosting;
 using Serilog;
@@ -42,6 +43,7 @@ public static class ResolverHostFactory
         builder.Services.AddFirewallApi(builder.Configuration);
         builder.Services.AddFlowLogDetection(builder.Configuration, provider => provider.GetRequiredService<IOptions<DnsServerOptions>>().Value.StateDirectory);
         builder.Services.AddDnsQueryDetection(builder.Configuration, provider => provider.GetRequiredService<IOptions<DnsServerOptions>>().Value.StateDirectory);
+        builder.Services.AddMetricsEndpoint(builder.Configuration);
         return builder.Build();
     }
 

@@ -86,6 +86,7 @@ public sealed class ApiResolver : IAsyncDisposable
             Rulesets = folder,
             StateDirectory = stateFolder,
             ApiListen = "127.0.0.1:0",
+            MetricsListen = "off",
             ConfigFile = configFile,
             LogLevel = Serilog.Events.LogEventLevel.Warning,
         });

@@ -25,9 +25,12 @@ public sealed class FirewallResolver : IAsyncDisposable
         StateFolder = stateFolder;
         Server = host.Services.GetRequiredService<DnsServerService>();
         State = host.Services.GetRequiredService<FirewallState>();
+        Services = host.Services;
     }
 
     public DnsServerService Server { get; }
+
+    public IServiceProvider Services { get; }
 
     public FirewallState State { get; }
 
@@ -39,7 +42,7 @@ public sealed class FirewallResolver : IAsyncDisposable
 
     public IPEndPoint EndPoint => Server.BoundEndPoints[0];
 
-    public static async Task<FirewallResolver> StartAsync(string yaml, Func<UpstreamRequest, UpstreamReply?>? special = null, IReadOnlyDictionary<string, string>? files = null, string? stateFolder = null, long? cacheSize = null, string? configFile = null)
+    public static async Task<FirewallResolver> StartAsync(string yaml, Func<UpstreamRequest, UpstreamReply?>? special = null, IReadOnlyDictionary<string, string>? files = null, string? stateFolder = null, long? cacheSize = null, string? configFile = null, string metricsListen = "off")
     {
         var folder = Directory.CreateTempSubdirectory("resolver-rulesets-").FullName;
         stateFolder ??= Directory.CreateTempSubdirectory("resolver-state-").FullName;
@@ -60,6 +63,7 @@ public sealed class FirewallResolver : IAsyncDisposable
             StateDirectory = stateFolder,
             CacheSize = cacheSize,
             ConfigFile = configFile,
+            MetricsListen = metricsListen,
             LogLevel = Serilog.Events.LogEventLevel.Warning,
         });
         await host.StartAsync();

@@ -107,6 +107,7 @@ public sealed class QueryLogTests : IDisposable
             Rulesets = _folder,
             QueryLog = mode,
             QueryLogFile = logFile,
+            MetricsListen = "off",
             LogLevel = Serilog.Events.LogEventLevel.Warning,
         }))
         {
