@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
 using Resolver.Api.Hosting;
 using Resolver.Cli;
@@ -19,6 +20,8 @@ namespace Resolver.Hosting;
 /// <summary>
 /// Builds the resolver's host: configuration from appsettings.json (beside the binary), an optional
 /// extra file, environment variables (RESOLVER__SECTION__KEY) and the command line, in rising order.
+/// Under systemd (Type=notify) the host reports READY=1 once every listener is bound and STOPPING=1 on
+/// shutdown, and text logs carry journald priorities instead of timestamps; elsewhere neither changes.
 /// </summary>
 public static class ResolverHostFactory
 {
@@ -37,7 +40,8 @@ public static class ResolverHostFactory
         }
 
         builder.Configuration.AddInMemoryCollection(settings.ToConfigurationOverrides());
-        builder.Services.AddSerilog(CreateLogger(settings, builder.Configuration), dispose: true);
+        builder.Services.AddSystemd();
+        builder.Services.AddSerilog(CreateLogger(settings, builder.Configuration, SystemdHelpers.IsSystemdService()), dispose: true);
         builder.Services.AddDnsServer(builder.Configuration);
         builder.Services.Configure<DnsServerOptions>(settings.ApplyTo);
         builder.Services.AddFirewallApi(builder.Configuration);
@@ -68,7 +72,7 @@ public static class ResolverHostFactory
         sources.Insert(insertAt, source);
     }
 
-    private static Serilog.Core.Logger CreateLogger(ServeSettings settings, IConfiguration configuration)
+    private static Serilog.Core.Logger CreateLogger(ServeSettings settings, IConfiguration configuration, bool underSystemd)
     {
         var logger = new LoggerConfiguration()
             // Naming the sink assemblies spares Serilog its scan of every DLL in the folder, which maps
@@ -78,9 +82,21 @@ public static class ResolverHostFactory
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext();
-        logger = settings.LogFormat == LogFormat.Json
-            ? logger.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: null)
-            : logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        if (settings.LogFormat == LogFormat.Json)
+        {
+            logger = logger.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: null);
+        }
+        else if (underSystemd)
+        {
+            // journald stamps each line itself and reads the <N> prefix as the syslog priority.
+            logger = logger.Enrich.With<JournalPriorityEnricher>()
+                .WriteTo.Console(outputTemplate: "<{" + JournalPriorityEnricher.PropertyName + "}>{SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            logger = logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return logger.CreateLogger();
     }
 }
