@@ -103,13 +103,21 @@ public sealed class RulesetLoader
     private void LoadFile(TextReader reader, string file, string baseDirectory)
     {
         var stream = new YamlStream();
+        var parser = new Parser(reader);
         try
         {
-            stream.Load(reader);
+            stream.Load(parser);
         }
         catch (YamlException exception)
         {
             Error(file, (int)exception.Start.Line, $"not valid YAML: {exception.InnerException?.Message ?? exception.Message}");
+            return;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these instead of a YamlException on some malformed input (found by fuzzing:
+            // a plain scalar cut by a bad indent; a tag or key where a node was expected).
+            Error(file, (int)(parser.Current?.Start.Line ?? 0), "not valid YAML: the parser stopped at this line");
             return;
         }
 
@@ -135,7 +143,13 @@ public sealed class RulesetLoader
 
             foreach (var (keyNode, value) in root.Children)
             {
-                var key = ((YamlScalarNode)keyNode).Value;
+                // A sequence or mapping as a key ("[a]: b", "? {a: b}") is valid YAML but no key of ours.
+                if (keyNode is not YamlScalarNode { Value: var key })
+                {
+                    Error(file, Line(keyNode), "a top-level key must be a single value (domainLists, ruleGroups or networks)");
+                    continue;
+                }
+
                 switch (key)
                 {
                     case "kind":
