@@ -49,6 +49,8 @@ public sealed class DnsServerOptions
 
     public BypassPreventionOptions BypassPrevention { get; set; } = new();
 
+    public RateLimitOptions RateLimit { get; set; } = new();
+
     private static string DefaultStateDirectory()
     {
         // XDG base directories: $XDG_STATE_HOME, else ~/.local/state.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Resolver.Server.Limits;
 
 namespace Resolver.Server.Configuration;
 
@@ -52,6 +53,7 @@ public sealed class DnsServerOptionsValidator : IValidateOptions<DnsServerOption
         Check(errors, tcp.WriteTimeout > TimeSpan.Zero, "Resolver:Tcp:WriteTimeout must be positive");
         Check(errors, tcp.MaxConnections >= 1, "Resolver:Tcp:MaxConnections must be at least 1");
         Check(errors, tcp.MaxInFlightPerConnection is >= 1 and <= 1024, "Resolver:Tcp:MaxInFlightPerConnection must be 1-1024");
+        Check(errors, tcp.MaxConnectionsPerClient >= 0, "Resolver:Tcp:MaxConnectionsPerClient must not be negative (0 turns the per-client cap off)");
         var upstreamOptions = options.Upstream;
         Check(errors, upstreamOptions.QueryTimeout > TimeSpan.Zero, "Resolver:Upstream:QueryTimeout must be positive");
         Check(errors, upstreamOptions.AttemptTimeout > TimeSpan.Zero && upstreamOptions.AttemptTimeout <= upstreamOptions.QueryTimeout, "Resolver:Upstream:AttemptTimeout must be positive and at most QueryTimeout");
@@ -60,6 +62,8 @@ public sealed class DnsServerOptionsValidator : IValidateOptions<DnsServerOption
         Check(errors, upstreamOptions.FailureThreshold >= 1, "Resolver:Upstream:FailureThreshold must be at least 1");
         Check(errors, upstreamOptions.DownBackoff >= TimeSpan.Zero, "Resolver:Upstream:DownBackoff must not be negative");
         Check(errors, upstreamOptions.MaxIdleTcpConnections >= 0, "Resolver:Upstream:MaxIdleTcpConnections must not be negative");
+        Check(errors, upstreamOptions.MaxInFlight >= 1, "Resolver:Upstream:MaxInFlight must be at least 1");
+        ValidateRateLimit(errors, options.RateLimit);
         Check(errors, !string.IsNullOrWhiteSpace(options.StateDirectory), "Resolver:StateDirectory (--state-dir) must name a folder");
         Check(errors, options.RemoteListTimeout > TimeSpan.Zero, "Resolver:RemoteListTimeout must be positive");
         Check(errors, options.RemoteListStartupWait >= TimeSpan.Zero, "Resolver:RemoteListStartupWait must not be negative");
@@ -72,6 +76,20 @@ public sealed class DnsServerOptionsValidator : IValidateOptions<DnsServerOption
         Check(errors, queryLog.Capacity is >= 1 and <= 10_000_000, "Resolver:QueryLog:Capacity must be 1-10000000");
         Check(errors, !string.IsNullOrWhiteSpace(queryLog.Path), "Resolver:QueryLog:Path must be a file path or - for standard output");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateRateLimit(List<string> errors, RateLimitOptions rateLimit)
+    {
+        Check(errors, rateLimit.QueriesPerSecond is >= 0 and <= 1_000_000, "Resolver:RateLimit:QueriesPerSecond must be 0 (no limit) to 1000000");
+        Check(errors, rateLimit.Burst is >= 1 and <= 1_000_000, "Resolver:RateLimit:Burst must be 1-1000000");
+        Check(errors, Enum.IsDefined(rateLimit.Action), "Resolver:RateLimit:Action must be Drop or Refuse");
+        Check(errors, rateLimit.IPv4PrefixLength is >= 0 and <= 32, "Resolver:RateLimit:IPv4PrefixLength must be 0-32");
+        Check(errors, rateLimit.IPv6PrefixLength is >= 0 and <= 128, "Resolver:RateLimit:IPv6PrefixLength must be 0-128");
+        Check(errors, rateLimit.Buckets is >= 1024 and <= 16_777_216, "Resolver:RateLimit:Buckets must be 1024-16777216");
+        foreach (var network in rateLimit.ExemptNetworks)
+        {
+            Check(errors, ClientNetworkList.TryParse(network, out _), $"Resolver:RateLimit:ExemptNetworks '{network}' is not an address or a CIDR network without host bits (e.g. 10.0.0.0/8, 2001:db8::/32)");
+        }
     }
 
     private static void Check(List<string> errors, bool condition, string message)

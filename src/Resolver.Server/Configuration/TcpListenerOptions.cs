@@ -15,6 +15,13 @@ public sealed class TcpListenerOptions
     /// <summary>Open connections over all clients; past it new connections are closed at once.</summary>
     public int MaxConnections { get; set; } = 1024;
 
+    /// <summary>
+    /// Open connections of one client (grouped by the <c>RateLimit</c> prefix lengths); past it its new
+    /// connections are closed at once, so one client cannot hold the whole of <see cref="MaxConnections"/>.
+    /// 0 turns the cap off. 64 leaves room for a NAT gateway or local forwarder speaking for many hosts.
+    /// </summary>
+    public int MaxConnectionsPerClient { get; set; } = 64;
+
     /// <summary>Pipelined queries a connection may have unanswered; reading pauses at the limit.</summary>
     public int MaxInFlightPerConnection { get; set; } = 32;
 }

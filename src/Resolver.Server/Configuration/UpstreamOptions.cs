@@ -23,6 +23,13 @@ public sealed class UpstreamOptions
     /// <summary>How long a down upstream is avoided before it is tried again.</summary>
     public TimeSpan DownBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Queries forwarded and not yet answered, over all upstreams; past it a query that needs an upstream is
+    /// answered SERVFAIL at once. Bounds the memory a slow or dead upstream can pin (about 1 KB per query):
+    /// 10,000 is 5,000 queries per second all waiting out a 2 s timeout, or a million per second at 10 ms.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 10_000;
+
     /// <summary>Idle TCP connections kept per upstream for reuse.</summary>
     public int MaxIdleTcpConnections { get; set; } = 4;
 }

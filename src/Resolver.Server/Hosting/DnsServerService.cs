@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Resolver.Server.Configuration;
+using Resolver.Server.Limits;
 using Resolver.Server.Listeners;
 using Resolver.Server.Pipeline;
 using Resolver.Server.Upstreams;
@@ -26,6 +27,7 @@ public sealed partial class DnsServerService : IHostedService
     private readonly ILogger<DnsServerService> _logger;
     private readonly List<UdpDnsListener> _udp = [];
     private readonly List<TcpDnsListener> _tcp = [];
+    private readonly TcpClientConnections _tcpClients;
 
     public DnsServerService(IOptions<DnsServerOptions> options, ResolvedServerEndpoints endpoints, QueryPipeline pipeline, UpstreamForwarder forwarder, ILogger<DnsServerService> logger)
     {
@@ -34,6 +36,7 @@ public sealed partial class DnsServerService : IHostedService
         _pipeline = pipeline;
         _forwarder = forwarder;
         _logger = logger;
+        _tcpClients = new TcpClientConnections(_options);
     }
 
     public static string Version { get; } =
@@ -47,6 +50,9 @@ public sealed partial class DnsServerService : IHostedService
     public QueryPipeline Pipeline => _pipeline;
 
     public UpstreamForwarder Forwarder => _forwarder;
+
+    /// <summary>Open TCP connections per client, over all listeners.</summary>
+    public TcpClientConnections TcpClients => _tcpClients;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -107,7 +113,7 @@ public sealed partial class DnsServerService : IHostedService
             var udp = UdpDnsListener.Bind(endPoint, _options.Udp.EffectiveReceiveLoops, _options.Udp.SocketReceiveBufferBytes, _options.Udp.ReceiveBatchSize, _pipeline, _logger);
             try
             {
-                var tcp = TcpDnsListener.Bind(udp.LocalEndPoint, _pipeline, _options.Tcp, _logger);
+                var tcp = TcpDnsListener.Bind(udp.LocalEndPoint, _pipeline, _options.Tcp, _tcpClients, _logger);
                 return (udp, tcp);
             }
             catch (SocketException exception) when (endPoint.Port == 0 && exception.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < EphemeralBindAttempts)

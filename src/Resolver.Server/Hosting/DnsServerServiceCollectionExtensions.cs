@@ -7,6 +7,7 @@ using Resolver.Server.Caching;
 using Resolver.Server.Configuration;
 using Resolver.Server.Detection;
 using Resolver.Server.Firewall;
+using Resolver.Server.Limits;
 using Resolver.Server.QueryLogging;
 using Resolver.Server.Pipeline;
 using Resolver.Server.Upstreams;
@@ -31,6 +32,7 @@ public static class DnsServerServiceCollectionExtensions
         services.AddSingleton<QueryLogWriter>();
         services.TryAddSingleton(QueryObservations.Disabled);
         services.AddHostedService(static provider => provider.GetRequiredService<QueryLogWriter>());
+        services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<IQueryForwarder>(static provider => provider.GetRequiredService<UpstreamForwarder>());
         services.AddSingleton<QueryPipeline>();

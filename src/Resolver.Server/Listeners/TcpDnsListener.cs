@@ -3,16 +3,19 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Resolver.Server.Configuration;
+using Resolver.Server.Firewall;
+using Resolver.Server.Limits;
 using Resolver.Server.Pipeline;
 
 namespace Resolver.Server.Listeners;
 
-/// <summary>Accepts DNS-over-TCP clients on one address, up to a cap on open connections.</summary>
+/// <summary>Accepts DNS-over-TCP clients on one address, up to a cap on open connections overall and per client.</summary>
 public sealed partial class TcpDnsListener : IDisposable
 {
     private readonly Socket _listenSocket;
     private readonly QueryPipeline _pipeline;
     private readonly TcpListenerOptions _options;
+    private readonly TcpClientConnections _clients;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly CancellationTokenSource _stopConnections = new();
@@ -21,11 +24,12 @@ public sealed partial class TcpDnsListener : IDisposable
     private int _open;
     private long _rejected;
 
-    private TcpDnsListener(Socket listenSocket, QueryPipeline pipeline, TcpListenerOptions options, ILogger logger)
+    private TcpDnsListener(Socket listenSocket, QueryPipeline pipeline, TcpListenerOptions options, TcpClientConnections clients, ILogger logger)
     {
         _listenSocket = listenSocket;
         _pipeline = pipeline;
         _options = options;
+        _clients = clients;
         _logger = logger;
         LocalEndPoint = (IPEndPoint)listenSocket.LocalEndPoint!;
     }
@@ -37,7 +41,8 @@ public sealed partial class TcpDnsListener : IDisposable
     /// <summary>Connections closed at once because <see cref="TcpListenerOptions.MaxConnections"/> were open.</summary>
     public long RejectedConnections => Interlocked.Read(ref _rejected);
 
-    public static TcpDnsListener Bind(IPEndPoint endPoint, QueryPipeline pipeline, TcpListenerOptions options, ILogger logger)
+    /// <param name="clients">Per-client connection counts, shared by every listener of the server.</param>
+    public static TcpDnsListener Bind(IPEndPoint endPoint, QueryPipeline pipeline, TcpListenerOptions options, TcpClientConnections clients, ILogger logger)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -50,7 +55,7 @@ public sealed partial class TcpDnsListener : IDisposable
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(endPoint);
             socket.Listen(512);
-            return new TcpDnsListener(socket, pipeline, options, logger);
+            return new TcpDnsListener(socket, pipeline, options, clients, logger);
         }
         catch
         {
@@ -106,14 +111,31 @@ public sealed partial class TcpDnsListener : IDisposable
                 continue;
             }
 
+            var slot = OpenForClient(client);
+            if (slot == TcpClientConnections.Refused)
+            {
+                Interlocked.Decrement(ref _open);
+                _pipeline.Counters.CountTcpClientConnectionRefused();
+                client.Dispose();
+                continue;
+            }
+
             client.NoDelay = true;
-            var connection = ServeAsync(client);
+            var connection = ServeAsync(client, slot);
             _connections.TryAdd(connection, true);
             _ = connection.ContinueWith(static (task, state) => ((ConcurrentDictionary<Task, bool>)state!).TryRemove(task, out _), _connections, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
-    private async Task ServeAsync(Socket client)
+    private int OpenForClient(Socket client)
+    {
+        // The accepted socket keeps the peer address the accept returned: no system call here.
+        Span<byte> address = stackalloc byte[16];
+        ClientAddresses.WriteMapped(client.RemoteEndPoint!.Serialize(), address);
+        return _clients.TryOpen(address);
+    }
+
+    private async Task ServeAsync(Socket client, int slot)
     {
         try
         {
@@ -126,6 +148,7 @@ public sealed partial class TcpDnsListener : IDisposable
         }
         finally
         {
+            _clients.Close(slot);
             Interlocked.Decrement(ref _open);
         }
     }

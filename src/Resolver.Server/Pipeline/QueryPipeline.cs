@@ -15,6 +15,7 @@ using Resolver.Server.Caching;
 using Resolver.Server.Configuration;
 using Resolver.Server.Detection;
 using Resolver.Server.Firewall;
+using Resolver.Server.Limits;
 using Resolver.Server.QueryLogging;
 
 namespace Resolver.Server.Pipeline;
@@ -44,6 +45,8 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     private readonly int _maxUdpResponseSize;
     private readonly bool _dohCanary;
     private readonly QueryObservations _observations;
+    private readonly ClientRateLimiter _rateLimiter;
+    private readonly int _maxInFlight;
     private int _inFlight;
 
     public QueryPipeline(IQueryForwarder forwarder, IOptions<DnsServerOptions> options)
@@ -57,8 +60,15 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     }
 
     public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, QueryLog queryLog, ResponseCache cache, QueryObservations observations, IOptions<DnsServerOptions> options, ILogger<QueryPipeline> logger)
+        : this(forwarder, firewall, queryLog, cache, observations, new ClientRateLimiter(options), options, logger)
+    {
+    }
+
+    public QueryPipeline(IQueryForwarder forwarder, FirewallState firewall, QueryLog queryLog, ResponseCache cache, QueryObservations observations, ClientRateLimiter rateLimiter, IOptions<DnsServerOptions> options, ILogger<QueryPipeline> logger)
     {
         _observations = observations;
+        _rateLimiter = rateLimiter;
+        _maxInFlight = options.Value.Upstream.MaxInFlight;
         _cache = cache;
         _logger = logger;
         _forwarder = forwarder;
@@ -83,14 +93,24 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     {
         Counters.CountQuery(transport);
         var status = DnsQueryParser.Parse(request, out var query);
+        if (status is DnsParseStatus.HeaderTooShort or DnsParseStatus.NotAQuery)
+        {
+            Counters.CountDropped();
+            return 0;
+        }
+
+        // The client's budget is charged before anything else is spent on its query, malformed ones included.
+        Span<byte> clientAddress = stackalloc byte[16];
+        ClientAddresses.WriteMapped(client, clientAddress);
+        if (!_rateLimiter.TryAcquire(clientAddress))
+        {
+            return RateLimited(request, query, transport, response);
+        }
+
         switch (status)
         {
             case DnsParseStatus.Ok:
                 break;
-            case DnsParseStatus.HeaderTooShort:
-            case DnsParseStatus.NotAQuery:
-                Counters.CountDropped();
-                return 0;
             case DnsParseStatus.Malformed:
                 Counters.CountMalformed();
                 return Counted(query.QuestionEnd > 0
@@ -111,8 +131,6 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
         var firewall = _firewall.Current;
         Span<byte> lowerName = stackalloc byte[DnsName.MaxWireLength];
         lowerName = lowerName[..DnsName.CopyLowercase(request, DnsQuery.NameOffset, lowerName)];
-        Span<byte> clientAddress = stackalloc byte[16];
-        ClientAddresses.WriteMapped(client, clientAddress);
         var network = firewall.SelectNetwork(clientAddress);
         var verdict = firewall.Evaluate(network, lowerName, (ushort)query.Type);
         CountVerdict(verdict);
@@ -140,6 +158,11 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
                 length = WriteBlockResponse(request, query, rule, response);
                 Complete(request, query, response[..length], transport, client, network, rule);
                 return length;
+            }
+
+            if (InFlight >= _maxInFlight)
+            {
+                return Overloaded(request, query, response, transport, client, network, rule);
             }
 
             var overrideContext = StartContext(request, query, transport, client, sink, firewall, network, inspectRedirection: false);
@@ -183,7 +206,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
                 var length = AnswerFromCache(request, query, response, hit, transport, client, firewall, network, verdict);
                 if (length > 0)
                 {
-                    if (hit.ShouldPrefetch)
+                    if (hit.ShouldPrefetch && InFlight < _maxInFlight)
                     {
                         Prefetch(request, query, transport, client, firewall, network, cacheKey[..cacheKeyLength]);
                     }
@@ -191,6 +214,11 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
                     return length;
                 }
             }
+        }
+
+        if (InFlight >= _maxInFlight)
+        {
+            return Overloaded(request, query, response, transport, client, network, verdict.Rule);
         }
 
         var context = StartContext(request, query, transport, client, sink, firewall, network, verdict.InspectsRedirection);
@@ -277,6 +305,38 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     /// <summary>ALERT: the query goes on, and the match is logged (and in the query log, when it is on).</summary>
     [LoggerMessage(Level = LogLevel.Warning, Message = "ALERT {Rule}: {Name} {Type} from {Client} in network {Network}")]
     private partial void LogAlert(CompiledRule rule, string name, DnsRecordType type, string network, string client);
+
+    /// <summary>
+    /// A query over its client's rate limit. Over UDP the source may be forged, so by default nothing is sent
+    /// (no traffic reflected toward a victim, and each dropped packet costs the sender as much as us); over
+    /// TCP the handshake proved the source, and REFUSED frees the client's pipelined slot at once. Not in the
+    /// query log: a flood must not become a flood of log lines.
+    /// </summary>
+    private int RateLimited(ReadOnlySpan<byte> request, in DnsQuery query, DnsTransport transport, Span<byte> response)
+    {
+        Counters.CountRateLimited();
+        if (_rateLimiter.Action == RateLimitAction.Drop && transport == DnsTransport.Udp)
+        {
+            return 0;
+        }
+
+        return query.QuestionEnd > 0
+            ? DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.Refused, (ushort)_maxUdpResponseSize, response)
+            : DnsResponseWriter.WriteHeaderOnly(request, DnsResponseCode.Refused, response);
+    }
+
+    /// <summary>
+    /// <c>Upstream:MaxInFlight</c> queries already wait for upstreams: SERVFAIL at once, what the client would
+    /// get if the upstreams failed, rather than silence, so it turns to another server instead of retrying
+    /// into the same queue.
+    /// </summary>
+    private int Overloaded(ReadOnlySpan<byte> request, in DnsQuery query, Span<byte> response, DnsTransport transport, SocketAddress client, CompiledNetwork network, CompiledRule? rule)
+    {
+        Counters.CountOverloaded();
+        var length = DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.ServFail, (ushort)_maxUdpResponseSize, response);
+        _queryLog.Record(request, query, response[..length], transport, client, network, rule);
+        return length;
+    }
 
     /// <summary>
     /// Finishes a cache hit already copied into <paramref name="response"/>: the client's ID and name case,

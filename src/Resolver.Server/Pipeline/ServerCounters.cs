@@ -21,6 +21,9 @@ public sealed class ServerCounters
     private long _cacheAnswers;
     private long _staleAnswers;
     private long _prefetches;
+    private long _rateLimited;
+    private long _overloaded;
+    private long _tcpClientConnectionsRefused;
     private readonly long[] _byType = new long[QueryTypeBuckets.Count];
     private readonly long[] _byRcode = new long[16];
 
@@ -73,6 +76,21 @@ public sealed class ServerCounters
 
     /// <summary>Background refreshes of popular cache entries.</summary>
     public long Prefetches => Interlocked.Read(ref _prefetches);
+
+    /// <summary>Queries over their client's rate limit: dropped or answered REFUSED (<c>RateLimit:Action</c>).</summary>
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
+
+    /// <summary>Queries answered SERVFAIL at once because <c>Upstream:MaxInFlight</c> queries were already in flight.</summary>
+    public long Overloaded => Interlocked.Read(ref _overloaded);
+
+    /// <summary>TCP connections closed at once because their client had <c>Tcp:MaxConnectionsPerClient</c> open.</summary>
+    public long TcpClientConnectionsRefused => Interlocked.Read(ref _tcpClientConnectionsRefused);
+
+    internal void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
+
+    internal void CountOverloaded() => Interlocked.Increment(ref _overloaded);
+
+    internal void CountTcpClientConnectionRefused() => Interlocked.Increment(ref _tcpClientConnectionsRefused);
 
     internal void CountCacheAnswer() => Interlocked.Increment(ref _cacheAnswers);
 

@@ -48,6 +48,17 @@ public sealed class DnsServerOptionsValidatorTests
         ["failure threshold 0"] = o => o.Upstream.FailureThreshold = 0,
         ["down backoff negative"] = o => o.Upstream.DownBackoff = TimeSpan.FromSeconds(-1),
         ["idle tcp negative"] = o => o.Upstream.MaxIdleTcpConnections = -1,
+        ["max in flight 0"] = o => o.Upstream.MaxInFlight = 0,
+        ["connections per client negative"] = o => o.Tcp.MaxConnectionsPerClient = -1,
+        ["qps negative"] = o => o.RateLimit.QueriesPerSecond = -1,
+        ["qps 1000001"] = o => o.RateLimit.QueriesPerSecond = 1_000_001,
+        ["burst 0"] = o => o.RateLimit.Burst = 0,
+        ["action unknown"] = o => o.RateLimit.Action = (RateLimitAction)7,
+        ["ipv4 prefix 33"] = o => o.RateLimit.IPv4PrefixLength = 33,
+        ["ipv6 prefix 129"] = o => o.RateLimit.IPv6PrefixLength = 129,
+        ["buckets 1023"] = o => o.RateLimit.Buckets = 1023,
+        ["exempt host bits"] = o => o.RateLimit.ExemptNetworks = ["10.0.0.1/8"],
+        ["exempt name"] = o => o.RateLimit.ExemptNetworks = ["localhost"],
     };
 
     private static readonly Dictionary<string, Action<DnsServerOptions>> Boundaries = new()
@@ -77,6 +88,22 @@ public sealed class DnsServerOptionsValidatorTests
         ["down backoff zero"] = o => o.Upstream.DownBackoff = TimeSpan.Zero,
         ["idle tcp zero"] = o => o.Upstream.MaxIdleTcpConnections = 0,
         ["tcp only"] = o => o.Upstream.TcpOnly = true,
+        ["max in flight 1"] = o => o.Upstream.MaxInFlight = 1,
+        ["connections per client 0"] = o => o.Tcp.MaxConnectionsPerClient = 0,
+        ["qps 0"] = o => o.RateLimit.QueriesPerSecond = 0,
+        ["qps 1000000"] = o => o.RateLimit.QueriesPerSecond = 1_000_000,
+        ["prefixes 0"] = o =>
+        {
+            o.RateLimit.IPv4PrefixLength = 0;
+            o.RateLimit.IPv6PrefixLength = 0;
+        },
+        ["prefixes full"] = o =>
+        {
+            o.RateLimit.IPv4PrefixLength = 32;
+            o.RateLimit.IPv6PrefixLength = 128;
+        },
+        ["refuse"] = o => o.RateLimit.Action = RateLimitAction.Refuse,
+        ["exempt networks"] = o => o.RateLimit.ExemptNetworks = ["10.0.0.0/8", "192.0.2.1", "2001:db8::/32", "::1"],
     };
 
     private static DnsServerOptions ValidOptions() => new()
@@ -143,6 +170,17 @@ public sealed class DnsServerOptionsValidatorTests
     [InlineData("failure threshold 0", "Resolver:Upstream:FailureThreshold", "at least 1")]
     [InlineData("down backoff negative", "Resolver:Upstream:DownBackoff", "negative")]
     [InlineData("idle tcp negative", "Resolver:Upstream:MaxIdleTcpConnections", "negative")]
+    [InlineData("max in flight 0", "Resolver:Upstream:MaxInFlight", "at least 1")]
+    [InlineData("connections per client negative", "Resolver:Tcp:MaxConnectionsPerClient", "0 turns the per-client cap off")]
+    [InlineData("qps negative", "Resolver:RateLimit:QueriesPerSecond", "0 (no limit) to 1000000")]
+    [InlineData("qps 1000001", "Resolver:RateLimit:QueriesPerSecond", "0 (no limit) to 1000000")]
+    [InlineData("burst 0", "Resolver:RateLimit:Burst", "1-1000000")]
+    [InlineData("action unknown", "Resolver:RateLimit:Action", "Drop or Refuse")]
+    [InlineData("ipv4 prefix 33", "Resolver:RateLimit:IPv4PrefixLength", "0-32")]
+    [InlineData("ipv6 prefix 129", "Resolver:RateLimit:IPv6PrefixLength", "0-128")]
+    [InlineData("buckets 1023", "Resolver:RateLimit:Buckets", "1024-16777216")]
+    [InlineData("exempt host bits", "Resolver:RateLimit:ExemptNetworks", "'10.0.0.1/8'")]
+    [InlineData("exempt name", "Resolver:RateLimit:ExemptNetworks", "'localhost'")]
     public void Invalid_setting_fails_with_one_message_naming_the_setting(string mutation, string setting, string detail)
     {
         var options = ValidOptions();
@@ -178,6 +216,14 @@ public sealed class DnsServerOptionsValidatorTests
     [InlineData("down backoff zero")]
     [InlineData("idle tcp zero")]
     [InlineData("tcp only")]
+    [InlineData("max in flight 1")]
+    [InlineData("connections per client 0")]
+    [InlineData("qps 0")]
+    [InlineData("qps 1000000")]
+    [InlineData("prefixes 0")]
+    [InlineData("prefixes full")]
+    [InlineData("refuse")]
+    [InlineData("exempt networks")]
     public void Boundary_values_are_accepted(string mutation)
     {
         var options = ValidOptions();

@@ -71,6 +71,33 @@ public sealed class QueryPipelineTests
     }
 
     [Fact]
+    public async Task No_udp_answer_fresh_or_cached_is_ever_larger_than_the_clients_limit()
+    {
+        // 60 A records: 987 bytes, more than 512 and 600, less than 1232; 120 records: more than 1232.
+        await using var upstream = TestUpstream.Start(request => UpstreamReply.Answer(request, ManyA(request.Name.StartsWith("big", StringComparison.Ordinal) ? 120 : 60)));
+        await using var server = await TestServer.StartAsync([upstream.EndPoint], Patient);
+        ushort[] payloads = [4096, 1232, 1000, 600, 512, 100, 0, 4096, 0];
+
+        foreach (var name in new[] { "mid.test", "big.test" })
+        {
+            foreach (var payload in payloads)
+            {
+                var query = TestMessage.Query(name, TestMessage.TypeA, ednsPayload: payload);
+                var answer = await RawDnsClient.ExchangeUdpAsync(server.EndPoint, query, Timeout);
+
+                Assert.NotNull(answer);
+                var limit = payload == 0 ? 512 : Math.Clamp((int)payload, 512, 1232);
+                var whole = BaseSize + (ARecordSize * (name == "big.test" ? 120 : 60));
+                Assert.True(answer.Length <= limit, $"{name} EDNS {payload}: {answer.Length} bytes, limit {limit}");
+                Assert.Equal(whole > limit, TestMessage.IsTruncated(answer));
+            }
+        }
+
+        // The mid-size answer's repeats came from the cache (fitted there, not by the forwarding path).
+        Assert.True(server.Service.Pipeline.Counters.CacheAnswers >= payloads.Length - 2, $"{server.Service.Pipeline.Counters.CacheAnswers} cache answers");
+    }
+
+    [Fact]
     public async Task Truncated_answer_keeps_the_upstreams_opt_record()
     {
         await using var upstream = TestUpstream.Start(request => UpstreamReply.Send(TestMessage.Answer(request.Bytes, ManyA(100), withOpt: true)));

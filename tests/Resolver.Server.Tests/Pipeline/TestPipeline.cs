@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using Resolver.Firewall.Rulesets;
 using Resolver.Server.Caching;
 using Resolver.Server.Configuration;
+using Resolver.Server.Detection;
 using Resolver.Server.Firewall;
+using Resolver.Server.Limits;
 using Resolver.Server.Pipeline;
 using Resolver.Server.QueryLogging;
 
@@ -31,5 +33,17 @@ internal static class TestPipeline
         var firewall = new FirewallState();
         Assert.True(firewall.Apply(RulesetLoader.LoadText(BlockAdsRules, "rules.yaml")));
         return new QueryPipeline(forwarder, firewall, new QueryLog(options), new ResponseCache(options), options, NullLogger<QueryPipeline>.Instance);
+    }
+
+    /// <summary>The same with settings of the test's choosing, and the rate limiter on the given clock.</summary>
+    public static QueryPipeline BlockingAds(IQueryForwarder forwarder, Action<DnsServerOptions> configure, TimeProvider time)
+    {
+        var settings = new DnsServerOptions();
+        configure(settings);
+        var options = Options.Create(settings);
+        var firewall = new FirewallState();
+        Assert.True(firewall.Apply(RulesetLoader.LoadText(BlockAdsRules, "rules.yaml")));
+        var rateLimiter = new ClientRateLimiter(settings.RateLimit, time);
+        return new QueryPipeline(forwarder, firewall, new QueryLog(options), new ResponseCache(options), QueryObservations.Disabled, rateLimiter, options, NullLogger<QueryPipeline>.Instance);
     }
 }
