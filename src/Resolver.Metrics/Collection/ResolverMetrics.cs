@@ -36,6 +36,7 @@ public sealed class ResolverMetrics
     private readonly Counter _dropped;
     private readonly Counter _malformed;
     private readonly Counter _localAnswers;
+    private readonly Counter _limited;
     private readonly Counter _cacheHits;
     private readonly Counter _cacheMisses;
     private readonly Counter _cacheInserts;
@@ -77,6 +78,7 @@ public sealed class ResolverMetrics
         _ruleHits = factory.CreateCounter("resolver_firewall_rule_hits_total", "Queries decided by each rule.", "rule_group", "rule_group_id", "rule");
         _dropped = factory.CreateCounter("resolver_dropped_total", "Packets dropped unanswered: shorter than a header, or not a query.");
         _malformed = factory.CreateCounter("resolver_malformed_total", "Queries answered FORMERR, NOTIMP or BADVERS.");
+        _limited = factory.CreateCounter("resolver_limited_total", "Queries and connections turned away by the abuse limits: rate (per-client rate limit), in_flight (upstream queries at their cap), tcp_client (connections per client).", "limit");
         _localAnswers = factory.CreateCounter("resolver_local_answers_total", "Queries answered by the resolver itself: managed test domains, the DoH canary.");
         _cacheHits = factory.CreateCounter("resolver_cache_hits_total", "Response cache hits.");
         _cacheMisses = factory.CreateCounter("resolver_cache_misses_total", "Response cache misses.");
@@ -150,6 +152,9 @@ public sealed class ResolverMetrics
         _dropped.IncTo(counters.Dropped);
         _malformed.IncTo(counters.Malformed);
         _localAnswers.IncTo(counters.LocalAnswers);
+        _limited.WithLabels("rate").IncTo(counters.RateLimited);
+        _limited.WithLabels("in_flight").IncTo(counters.Overloaded);
+        _limited.WithLabels("tcp_client").IncTo(counters.TcpClientConnectionsRefused);
         _cacheHits.IncTo(_cache.Hits);
         _cacheMisses.IncTo(_cache.Misses);
         _cacheInserts.IncTo(_cache.Inserts);
