@@ -96,7 +96,7 @@ public sealed class SystemdNotifyTests
         };
         string[] arguments =
         [
-            "-c", "\"$0\" \"$@\"; exit $?", DotnetHost(), ResolverDll(),
+            "-c", "\"$0\" \"$@\"; exit $?", ResolverExecutable.DotnetHost(), ResolverExecutable.ResolverDll(),
             "--listen", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--upstream", upstream.ToString(),
             "--state-dir", Path.Combine(folder, "state"),
         ];
@@ -126,25 +126,6 @@ public sealed class SystemdNotifyTests
         using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)udp.LocalEndPoint!).Port;
-    }
-
-    private static string DotnetHost()
-    {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            return host;
-        }
-
-        var current = Environment.ProcessPath;
-        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
-    }
-
-    /// <summary>resolver.dll beside this test assembly, where the project reference copies it.</summary>
-    private static string ResolverDll()
-    {
-        var beside = Path.Combine(AppContext.BaseDirectory, "resolver.dll");
-        return File.Exists(beside) ? beside : throw new FileNotFoundException("resolver.dll not beside the tests", beside);
     }
 
     private static class NativeMethods

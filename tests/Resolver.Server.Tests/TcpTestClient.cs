@@ -47,29 +47,6 @@ public static class TcpTestClient
         return await ExchangeAsync(socket, query, timeout);
     }
 
-    /// <summary>
-    /// Waits until the server ends the connection (end of stream or reset) and returns true, or false
-    /// when it is still open after <paramref name="timeout"/>. Bytes the server sends meanwhile are discarded.
-    /// </summary>
-    public static async Task<bool> WaitForCloseAsync(Socket socket, TimeSpan timeout)
-    {
-        using var cancellation = new CancellationTokenSource(timeout);
-        var buffer = new byte[4096];
-        try
-        {
-            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cancellation.Token) > 0)
-            {
-            }
-
-            return true;
-        }
-        catch (SocketException)
-        {
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    /// <summary>See <see cref="RawDnsClient.WaitForCloseAsync"/>.</summary>
+    public static Task<bool> WaitForCloseAsync(Socket socket, TimeSpan timeout) => RawDnsClient.WaitForCloseAsync(socket, timeout);
 }

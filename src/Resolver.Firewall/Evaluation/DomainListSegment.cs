@@ -11,17 +11,13 @@ namespace Resolver.Firewall.Evaluation;
 /// </summary>
 public sealed class DomainListSegment
 {
-    private DomainListSegment(IReadOnlyList<DomainList> source, IReadOnlyList<DomainList> lists, DomainIndex index)
+    private DomainListSegment(IReadOnlyList<DomainList> lists, DomainIndex index)
     {
-        Source = source;
         Lists = lists;
         Index = index;
     }
 
     public static DomainListSegment Empty { get; } = Build([]);
-
-    /// <summary>The lists as given, so a caller can tell whether a segment can be reused.</summary>
-    public IReadOnlyList<DomainList> Source { get; }
 
     /// <summary>The lists with their entries read back from the index (the only copy of the names).</summary>
     public IReadOnlyList<DomainList> Lists { get; }
@@ -63,6 +59,8 @@ public sealed class DomainListSegment
             indexed.Add(lists[i] with { Domains = new IndexedDomainList(index, i, index.CountOf(i)) });
         }
 
-        return new DomainListSegment(lists, indexed, index);
+        // The lists as given are not kept: a parsed million-name list holds its own copy of the names
+        // (34 MB), which the index has made redundant.
+        return new DomainListSegment(indexed, index);
     }
 }

@@ -26,6 +26,9 @@ public sealed class FirewallState : IDisposable
     private DomainListSegment _fileSegment = DomainListSegment.Empty;
     private FirewallOverlay _overlay = FirewallOverlay.Empty;
     private DomainListSegment _overlaySegment = DomainListSegment.Empty;
+
+    // The API's lists as given (small), to tell whether the next overlay can reuse their segment.
+    private IReadOnlyList<DomainList> _overlaySource = [];
     private long _reloads;
     private long _reloadFailures;
 
@@ -97,9 +100,10 @@ public sealed class FirewallState : IDisposable
         ArgumentNullException.ThrowIfNull(overlay);
         lock (_compose)
         {
-            if (!SameLists(overlay.DomainLists, _overlaySegment.Source))
+            if (!SameLists(overlay.DomainLists, _overlaySource))
             {
                 _overlaySegment = DomainListSegment.Build(overlay.DomainLists);
+                _overlaySource = overlay.DomainLists;
             }
 
             _overlay = overlay;

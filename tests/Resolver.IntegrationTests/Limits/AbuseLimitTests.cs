@@ -141,7 +141,7 @@ public sealed class AbuseLimitTests
 
             using (var extra = await RawDnsClient.ConnectTcpAsync(resolver.EndPoint, Timeout))
             {
-                Assert.True(await WaitForCloseAsync(extra, TimeSpan.FromSeconds(3)), "the fourth connection is still open");
+                Assert.True(await RawDnsClient.WaitForCloseAsync(extra, TimeSpan.FromSeconds(3)), "the fourth connection is still open");
             }
 
             Assert.Equal(1, resolver.Server.Pipeline.Counters.TcpClientConnectionsRefused);
@@ -189,27 +189,5 @@ public sealed class AbuseLimitTests
         var answer = await RawDnsClient.ReadFramedAsync(socket, Timeout);
         Assert.NotNull(answer);
         return answer;
-    }
-
-    private static async Task<bool> WaitForCloseAsync(Socket socket, TimeSpan timeout)
-    {
-        using var cancellation = new CancellationTokenSource(timeout);
-        var buffer = new byte[512];
-        try
-        {
-            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cancellation.Token) > 0)
-            {
-            }
-
-            return true;
-        }
-        catch (SocketException)
-        {
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }
