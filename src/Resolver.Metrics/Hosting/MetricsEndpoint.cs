@@ -1,11 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,17 +11,20 @@ namespace Resolver.Metrics.Hosting;
 
 /// <summary>
 /// Serves <c>/metrics</c> (Prometheus text format), <c>/healthz</c> (the process answers) and <c>/readyz</c>
-/// (ready to answer DNS: 200, or 503 naming what is missing) on one Kestrel listener. Registered after the
-/// DNS server, so it starts once the listeners are bound. If its address is taken the resolver keeps
-/// serving DNS and says so: metrics matter less than answers.
+/// (ready to answer DNS: 200, or 503 naming what is missing). On by default, so it is built on the base
+/// library's <see cref="HttpListener"/> rather than Kestrel: the resolver's memory target has no room for
+/// ASP.NET Core in every process (Kestrel cost 8 MiB resident here; the API, off by default, still uses it).
+/// If its address is taken the resolver keeps serving DNS and says so: metrics matter less than answers.
 /// </summary>
-public sealed partial class MetricsEndpoint : IHostedService, IAsyncDisposable
+public sealed partial class MetricsEndpoint : IHostedService, IDisposable
 {
     private readonly MetricsOptions _options;
     private readonly ResolverMetrics _metrics;
     private readonly ReadinessCheck _readiness;
     private readonly ILogger<MetricsEndpoint> _logger;
-    private WebApplication? _app;
+    private readonly CancellationTokenSource _stopping = new();
+    private HttpListener? _listener;
+    private Task? _loop;
 
     public MetricsEndpoint(IOptions<MetricsOptions> options, ResolverMetrics metrics, ReadinessCheck readiness, ILogger<MetricsEndpoint> logger)
     {
@@ -40,76 +38,130 @@ public sealed partial class MetricsEndpoint : IHostedService, IAsyncDisposable
     /// <summary>The address served once started (port 0 resolved); null when off or not bound.</summary>
     public Uri? Address { get; private set; }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!_options.Enabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var endpoint = IPEndPoint.Parse(_options.Listen!);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel =>
-        {
-            kestrel.Listen(endpoint);
-            kestrel.AddServerHeader = false;
-        });
-        var app = builder.Build();
-        app.MapGet("/metrics", WriteMetricsAsync);
-        app.MapGet("/healthz", static context => WriteTextAsync(context, StatusCodes.Status200OK, "ok\n"));
-        app.MapGet("/readyz", WriteReadinessAsync);
+        var port = endpoint.Port == 0 ? FreePort(endpoint.Address) : endpoint.Port;
+        var host = endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
+        var address = new Uri($"http://{host}:{port}/");
+        var listener = new HttpListener();
+        listener.Prefixes.Add(address.ToString());
         try
         {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            listener.Start();
         }
-        catch (Exception exception) when (exception is IOException { InnerException: AddressInUseException } or AddressInUseException or SocketException)
+        catch (HttpListenerException exception)
         {
             LogNotListening(exception, _options.Listen!);
-            await app.DisposeAsync().ConfigureAwait(false);
-            return;
+            listener.Close();
+            return Task.CompletedTask;
         }
 
-        _app = app;
-        Address = new Uri(app.Urls.First());
-        LogListening(Address.ToString());
+        _listener = listener;
+        Address = address;
+        _loop = Task.Run(() => ServeAsync(listener, _stopping.Token), CancellationToken.None);
+        LogListening(address.ToString());
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_app is not null)
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Stop();
+        if (_loop is not null)
         {
-            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        if (_app is not null)
+        _listener?.Close();
+        _stopping.Dispose();
+    }
+
+    // HttpListener has no port 0: a port the OS just handed out is free for the moment it takes to claim it.
+    private static int FreePort(IPAddress address)
+    {
+        using var probe = new TcpListener(address, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private async Task ServeAsync(HttpListener listener, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
         {
-            await _app.DisposeAsync().ConfigureAwait(false);
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            // One request at a time is plenty for scrapes and probes, and keeps a flood of requests from
+            // taking more than one thread from the DNS side.
+            try
+            {
+                await AnswerAsync(context, stopping).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                LogRequestFailed(exception);
+            }
+            finally
+            {
+                context.Response.Close();
+            }
         }
     }
 
-    private async Task WriteMetricsAsync(HttpContext context)
+    private async Task AnswerAsync(HttpListenerContext context, CancellationToken cancellationToken)
     {
-        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-        await _metrics.WriteAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        var response = context.Response;
+        if (context.Request.HttpMethod is not ("GET" or "HEAD"))
+        {
+            await WriteTextAsync(response, 405, "method not allowed\n", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        switch (context.Request.Url?.AbsolutePath)
+        {
+            case "/metrics":
+                response.StatusCode = 200;
+                response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                await _metrics.WriteAsync(response.OutputStream, cancellationToken).ConfigureAwait(false);
+                break;
+            case "/healthz":
+                await WriteTextAsync(response, 200, "ok\n", cancellationToken).ConfigureAwait(false);
+                break;
+            case "/readyz":
+                var problems = _readiness.Problems();
+                await (problems.Count == 0
+                    ? WriteTextAsync(response, 200, "ready\n", cancellationToken)
+                    : WriteTextAsync(response, 503, "not ready: " + string.Join("; ", problems) + "\n", cancellationToken)).ConfigureAwait(false);
+                break;
+            default:
+                await WriteTextAsync(response, 404, "not found: /metrics, /healthz, /readyz\n", cancellationToken).ConfigureAwait(false);
+                break;
+        }
     }
 
-    private Task WriteReadinessAsync(HttpContext context)
+    private static async Task WriteTextAsync(HttpListenerResponse response, int status, string text, CancellationToken cancellationToken)
     {
-        var problems = _readiness.Problems();
-        return problems.Count == 0
-            ? WriteTextAsync(context, StatusCodes.Status200OK, "ready\n")
-            : WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, "not ready: " + string.Join("; ", problems) + "\n");
-    }
-
-    private static Task WriteTextAsync(HttpContext context, int status, string text)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text)).AsTask();
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        var body = Encoding.UTF8.GetBytes(text);
+        response.ContentLength64 = body.Length;
+        await response.OutputStream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics and health on {Address} (/metrics, /healthz, /readyz)")]
@@ -117,4 +169,7 @@ public sealed partial class MetricsEndpoint : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Metrics and health endpoint could not listen on {Address}; DNS is served without it (set Resolver:Metrics:Listen or --metrics-listen, or off)")]
     private partial void LogNotListening(Exception exception, string address);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A metrics or health request failed")]
+    private partial void LogRequestFailed(Exception exception);
 }
