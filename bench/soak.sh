@@ -50,6 +50,7 @@ dotnet "$W/resolver/resolver.dll" --listen 127.0.0.1:$PORT --upstream 127.0.0.1:
   --state-dir "$W/state" --metrics-listen $METRICS --log-level Warning >"$W/resolver.log" 2>&1 &
 RESOLVER=$!; PIDS+=($RESOLVER)
 for _ in $(seq 600); do dig +tries=1 +time=1 @127.0.0.1 -p $PORT host1.bench.test A >/dev/null 2>&1 && break; sleep 0.1; done
+sleep 5   # the post-load compaction runs a second after the rulesets are installed
 rss() { awk '/VmRSS/{print int($2/1024)}' /proc/$RESOLVER/status; }
 metric() { curl -s "http://$METRICS/metrics" | awk -v m="$1" '$1 == m {v = int($2)} END {print v + 0}'; }
 
