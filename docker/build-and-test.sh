@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 PORT=${PORT:-15353}
 UPSTREAM_PORT=${UPSTREAM_PORT:-15300}
+METRICS_PORT=${METRICS_PORT:-19153}
 SDK_TAG=localhost/resolver-sdk:10.0
 RUNTIME_TAG=localhost/resolver-runtime:10.0
 IMAGE=localhost/resolver:test
@@ -50,6 +51,7 @@ command -v runc >/dev/null || need+=(runc)
 command -v slirp4netns >/dev/null || need+=(slirp4netns)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
+command -v curl >/dev/null || need+=(curl)
 command -v dig >/dev/null || need+=(dnsutils)
 if [ "${#need[@]}" -gt 0 ]; then
     echo "installing: ${need[*]}"
@@ -128,7 +130,7 @@ step "run: non-root, --cap-drop ALL --cap-add NET_BIND_SERVICE, 53 published on 
 timeout 60 podman run -d --name "$NAME" \
     --network slirp4netns:allow_host_loopback=true \
     --cap-drop ALL --cap-add NET_BIND_SERVICE --read-only \
-    -p "127.0.0.1:$PORT:53/udp" -p "127.0.0.1:$PORT:53/tcp" \
+    -p "127.0.0.1:$PORT:53/udp" -p "127.0.0.1:$PORT:53/tcp" -p "127.0.0.1:$METRICS_PORT:9153/tcp" \
     -v "$VOLUME:/var/lib/resolver" \
     -e RESOLVER__Upstreams__0="10.0.2.2:$UPSTREAM_PORT" \
     "$IMAGE" >/dev/null 2> "$WORK/run.err" || { cat "$WORK/run.err"; fail "podman run"; }
@@ -163,6 +165,12 @@ for transport in "" +tcp; do
     ask "$BLOCKED" $transport
     [ "${RESULT%% *}" = NXDOMAIN ] || { echo "    expected NXDOMAIN (blocked by rulesets/default.yaml)"; failures=$((failures + 1)); }
 done
+
+step "metrics and health through the published 9153"
+readyz=$(timeout 10 curl -s "http://127.0.0.1:$METRICS_PORT/readyz" || true)
+echo "  /readyz: ${readyz:-no answer}"
+[ "$readyz" = ready ] || { echo "    expected ready"; failures=$((failures + 1)); }
+timeout 10 curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | grep -E '^resolver_(queries_total|responses_total|firewall_actions_total\{action="block"\})' | sed 's/^/  /'
 
 step "upstream's query log (the blocked name must not appear)"
 grep -E 'query\[' "$WORK/dnsmasq.log" | sed -E 's/^.*dnsmasq\[[0-9]+\]: /  /' | sort | uniq -c
