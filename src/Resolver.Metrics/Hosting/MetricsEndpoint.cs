@@ -35,7 +35,10 @@ public sealed partial class MetricsEndpoint : IHostedService, IDisposable
         _logger = logger;
     }
 
-    /// <summary>The address served once started (port 0 resolved); null when off or not bound.</summary>
+    /// <summary>
+    /// Where to reach the endpoint once started (port 0 resolved; loopback when it listens on every
+    /// address); null when off or not bound.
+    /// </summary>
     public Uri? Address { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -47,10 +50,13 @@ public sealed partial class MetricsEndpoint : IHostedService, IDisposable
 
         var endpoint = IPEndPoint.Parse(_options.Listen!);
         var port = endpoint.Port == 0 ? FreePort(endpoint.Address) : endpoint.Port;
-        var host = endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
-        var address = new Uri($"http://{host}:{port}/");
+        // HttpListener takes "*" for every address; 0.0.0.0 and [::] are not accepted as host names.
+        var any = endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any);
+        var host = any ? "*" : endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
         var listener = new HttpListener();
-        listener.Prefixes.Add(address.ToString());
+        listener.Prefixes.Add($"http://{host}:{port}/");
+        var shown = any ? (endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? "[::]" : "0.0.0.0") : host;
+        var address = new Uri($"http://{(any ? "127.0.0.1" : host)}:{port}/");
         try
         {
             listener.Start();
@@ -65,7 +71,7 @@ public sealed partial class MetricsEndpoint : IHostedService, IDisposable
         _listener = listener;
         Address = address;
         _loop = Task.Run(() => ServeAsync(listener, _stopping.Token), CancellationToken.None);
-        LogListening(address.ToString());
+        LogListening($"http://{shown}:{port}/");
         return Task.CompletedTask;
     }
 
