@@ -20,25 +20,7 @@ cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; sle
 trap cleanup EXIT
 UPSTREAM_PORT=15353
 
-python3 - "$N" "$W" <<'PY'
-import random, sys
-n, w = int(sys.argv[1]), sys.argv[2]
-r = random.Random(42)
-alpha = "abcdefghijklmnopqrstuvwxyz0123456789"
-def name(): return "".join(r.choice(alpha) for _ in range(r.randint(6, 14)))
-tlds = ["com", "net", "org", "io", "info", "xyz", "ru", "cn"]
-blocked = [f"{name()}.{name()}.{r.choice(tlds)}" for _ in range(n)]
-open(f"{w}/blocklist.txt", "w").write("\n".join(blocked) + "\n")
-sample = r.sample(blocked, min(100000, n))
-hot = [f"host{i}.bench.test" for i in range(200)]
-mix = []
-for i in range(200000):
-    x = r.random()
-    if x < 0.10: mix.append(f"{r.choice(sample)} A")
-    elif x < 0.90: mix.append(f"{r.choice(hot)} A")
-    else: mix.append(f"miss{i}.bench.test A")
-open(f"{w}/q-mixed.txt", "w").write("\n".join(mix) + "\n")
-PY
+python3 "$ROOT/bench/mixed-queries.py" "$N" "$W" --seed 42
 
 dotnet publish "$ROOT/src/Resolver" -c Release -o "$W/resolver" >/dev/null
 bash "$ROOT/bench/bench-rules.sh" "$W/blocklist.txt" "$W/rules"
