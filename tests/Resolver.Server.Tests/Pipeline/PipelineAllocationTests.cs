@@ -30,15 +30,22 @@ public sealed class PipelineAllocationTests
             Run(pipeline, cached, blocked, response, client, sink);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // Ten chunks of a thousand: a per-query allocation shows in every chunk, while the runtime's
+        // one-off work (a method promoted to tier 1 in the middle of the run) shows in one at most.
+        var chunks = new long[10];
         long answered = 0;
-        for (var i = 0; i < 10_000; i++)
+        for (var chunk = 0; chunk < chunks.Length; chunk++)
         {
-            answered += Run(pipeline, cached, blocked, response, client, sink);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1_000; i++)
+            {
+                answered += Run(pipeline, cached, blocked, response, client, sink);
+            }
+
+            chunks[chunk] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.True(chunks.Count(bytes => bytes > 0) <= 1 && chunks.Max() < 1024, $"allocated per chunk: {string.Join(", ", chunks)}");
         Assert.Equal(20_000, answered);
         Assert.Equal(1, forwarder.Forwarded);
         Assert.Equal(10_100, pipeline.Counters.CacheAnswers);
