@@ -320,9 +320,9 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
             return 0;
         }
 
-        return query.QuestionEnd > 0
+        return Counted(query.QuestionEnd > 0
             ? DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.Refused, (ushort)_maxUdpResponseSize, response)
-            : DnsResponseWriter.WriteHeaderOnly(request, DnsResponseCode.Refused, response);
+            : DnsResponseWriter.WriteHeaderOnly(request, DnsResponseCode.Refused, response), response);
     }
 
     /// <summary>
@@ -334,7 +334,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
     {
         Counters.CountOverloaded();
         var length = DnsResponseWriter.WriteRcodeResponse(request, query, DnsResponseCode.ServFail, (ushort)_maxUdpResponseSize, response);
-        _queryLog.Record(request, query, response[..length], transport, client, network, rule);
+        Complete(request, query, response[..length], transport, client, network, rule);
         return length;
     }
 
@@ -459,8 +459,7 @@ public sealed partial class QueryPipeline : IUpstreamCompletion
         }
 
         verdict.Rule!.Hits.Increment();
-
-        switch (verdict.Rule!.Rule.Action)
+        switch (verdict.Rule.Rule.Action)
         {
             case FirewallAction.Alert:
                 Counters.CountAlert();
