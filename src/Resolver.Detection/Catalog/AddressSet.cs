@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Resolver.Firewall.Addresses;
 
 namespace Resolver.Detection.Catalog;
 
@@ -31,18 +31,8 @@ public sealed class AddressSet
         return new AddressSet(networks);
     }
 
-    /// <summary>An address alone is a network of one address.</summary>
-    public static bool TryParseNetwork(string text, out IPNetwork network)
-    {
-        text = text.Trim();
-        if (IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal))
-        {
-            network = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
-            return true;
-        }
-
-        return IPNetwork.TryParse(text, out network);
-    }
+    /// <summary>An address alone is a network of one address; a range must have no host bits (see <see cref="CidrText"/>).</summary>
+    public static bool TryParseNetwork(string text, out IPNetwork network) => CidrText.TryParse(text, allowAddress: true, out network);
 
     public bool Contains(IPAddress address)
     {

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Resolver.Firewall.Addresses;
 
 namespace Resolver.Firewall.Evaluation;
 
@@ -9,22 +9,24 @@ namespace Resolver.Firewall.Evaluation;
 /// </summary>
 internal sealed class NetworkSelector
 {
-    private readonly byte[][] _prefixes;
-    private readonly int[] _prefixLengths;
+    private readonly MappedPrefix[] _prefixes;
     private readonly CompiledNetwork[] _networks;
     private readonly CompiledNetwork _fallback;
 
     public NetworkSelector(IReadOnlyList<(IPNetwork Range, CompiledNetwork Network)> ranges, CompiledNetwork fallback)
     {
-        var ordered = new List<(IPNetwork Range, CompiledNetwork Network)>(ranges);
-        ordered.Sort((a, b) => MappedPrefixLength(b.Range).CompareTo(MappedPrefixLength(a.Range)));
-        _prefixes = new byte[ordered.Count][];
-        _prefixLengths = new int[ordered.Count];
+        var ordered = new List<(MappedPrefix Prefix, CompiledNetwork Network)>(ranges.Count);
+        foreach (var (range, network) in ranges)
+        {
+            ordered.Add((new MappedPrefix(range), network));
+        }
+
+        ordered.Sort((a, b) => b.Prefix.Length.CompareTo(a.Prefix.Length));
+        _prefixes = new MappedPrefix[ordered.Count];
         _networks = new CompiledNetwork[ordered.Count];
         for (var i = 0; i < ordered.Count; i++)
         {
-            _prefixes[i] = ToMapped(ordered[i].Range.BaseAddress);
-            _prefixLengths[i] = MappedPrefixLength(ordered[i].Range);
+            _prefixes[i] = ordered[i].Prefix;
             _networks[i] = ordered[i].Network;
         }
 
@@ -36,7 +38,7 @@ internal sealed class NetworkSelector
     {
         for (var i = 0; i < _prefixes.Length; i++)
         {
-            if (PrefixMatches(_prefixes[i], mappedAddress, _prefixLengths[i]))
+            if (_prefixes[i].Contains(mappedAddress))
             {
                 return _networks[i];
             }
@@ -45,27 +47,5 @@ internal sealed class NetworkSelector
         return _fallback;
     }
 
-    public static byte[] ToMapped(IPAddress address) =>
-        (address.AddressFamily == AddressFamily.InterNetwork ? address.MapToIPv6() : address).GetAddressBytes();
-
-    private static int MappedPrefixLength(IPNetwork range) =>
-        range.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? range.PrefixLength + 96 : range.PrefixLength;
-
-    private static bool PrefixMatches(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> address, int prefixLength)
-    {
-        var fullBytes = prefixLength >> 3;
-        if (!address[..fullBytes].SequenceEqual(prefix[..fullBytes]))
-        {
-            return false;
-        }
-
-        var remainingBits = prefixLength & 7;
-        if (remainingBits == 0)
-        {
-            return true;
-        }
-
-        var mask = (byte)(0xFF << (8 - remainingBits));
-        return (address[fullBytes] & mask) == (prefix[fullBytes] & mask);
-    }
+    public static byte[] ToMapped(IPAddress address) => MappedPrefix.ToMapped(address);
 }

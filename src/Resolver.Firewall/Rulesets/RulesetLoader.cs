@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Resolver.Firewall.Addresses;
 using Resolver.Firewall.Domains;
 using Resolver.Firewall.Managed;
 using Resolver.Firewall.Model;
@@ -442,7 +443,7 @@ public sealed class RulesetLoader
             foreach (var cidrNode in cidrNodes)
             {
                 var text = (cidrNode as YamlScalarNode)?.Value ?? string.Empty;
-                if (IPNetwork.TryParse(text, out var cidr) && IPAddress.TryParse(text.AsSpan(0, Math.Max(0, text.IndexOf('/', StringComparison.Ordinal))), out var written) && written.Equals(cidr.BaseAddress))
+                if (CidrText.TryParse(text, allowAddress: false, out var cidr))
                 {
                     cidrs.Add(cidr);
                 }
