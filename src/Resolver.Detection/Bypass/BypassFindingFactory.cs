@@ -96,7 +96,7 @@ internal sealed class BypassFindingFactory
                         Blocked = false,
                         LocalIpDetails = IpAddressDetails.From(local),
                         LocalPortDetails = new PortDetails { Port = record.SrcPort ?? 0, PortName = "Unknown" },
-                        RemoteIpDetails = RemoteIpDetails.From(remote, organization),
+                        RemoteIpDetails = IpAddressDetails.From(remote, organization),
                         RemotePortDetails = new PortDetails { Port = port, PortName = PortName(port) },
                     },
                 },

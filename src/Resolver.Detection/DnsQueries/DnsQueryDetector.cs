@@ -98,7 +98,6 @@ public sealed class DnsQueryDetector
                 $"Data exfiltration through DNS queries from EC2 instance {client}.",
                 $"EC2 instance {client} is sending many unique, high-entropy names under {domain}, the pattern of data smuggled out in DNS queries (DNS tunnelling)."),
         };
-        var ipDetails = IpAddressDetails.From(IPAddress.Parse(client));
         return new Finding
         {
             AccountId = _options.AccountId,

@@ -14,7 +14,7 @@ public sealed record NetworkConnectionAction
 
     public PortDetails LocalPortDetails { get; init; } = new();
 
-    public RemoteIpDetails RemoteIpDetails { get; init; } = new();
+    public IpAddressDetails RemoteIpDetails { get; init; } = new();
 
     public PortDetails RemotePortDetails { get; init; } = new();
 }
