@@ -20,9 +20,9 @@ internal sealed class RuleOperations
     /// <summary>The prefix of DNS Firewall Advanced rule ids (AWS <c>FirewallThreatProtectionId</c>).</summary>
     public const string ThreatProtectionIdPrefix = "rslvr-ftp-";
 
-    private static readonly string[] ProtectionNames = ["DGA", "DNS_TUNNELING", "DICTIONARY_DGA"];
+    private static readonly string[] ProtectionNames = [.. ThreatProtectionNames.Protections];
 
-    private static readonly string[] ThresholdNames = ["LOW", "MEDIUM", "HIGH"];
+    private static readonly string[] ThresholdNames = [.. ThreatProtectionNames.Thresholds];
 
     private readonly FirewallApi _api;
 

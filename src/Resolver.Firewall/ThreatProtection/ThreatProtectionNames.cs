@@ -3,6 +3,12 @@ namespace Resolver.Firewall.ThreatProtection;
 /// <summary>The AWS spellings of <see cref="DnsThreatProtection"/> and <see cref="ThreatConfidence"/> (DNS_TUNNELING, HIGH).</summary>
 public static class ThreatProtectionNames
 {
+    /// <summary>Every protection's name, as the API validates them.</summary>
+    public static IReadOnlyList<string> Protections { get; } = [.. Enum.GetValues<DnsThreatProtection>().Select(Name)];
+
+    /// <summary>Every threshold's name (LOW, MEDIUM, HIGH), as the API validates them.</summary>
+    public static IReadOnlyList<string> Thresholds { get; } = [Name(ThreatConfidence.Low), Name(ThreatConfidence.Medium), Name(ThreatConfidence.High)];
+
     public static string Name(DnsThreatProtection protection) => protection switch
     {
         DnsThreatProtection.Dga => "DGA",
