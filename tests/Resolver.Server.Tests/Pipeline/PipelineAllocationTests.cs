@@ -30,22 +30,16 @@ public sealed class PipelineAllocationTests
             Run(pipeline, cached, blocked, response, client, sink);
         }
 
-        // Ten chunks of a thousand: a per-query allocation shows in every chunk, while the runtime's
-        // one-off work (a method promoted to tier 1 in the middle of the run) shows in one at most.
-        var chunks = new long[10];
         long answered = 0;
-        for (var chunk = 0; chunk < chunks.Length; chunk++)
+        var chunks = AllocationChunks.Measure(10, () =>
         {
-            var before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < 1_000; i++)
             {
                 answered += Run(pipeline, cached, blocked, response, client, sink);
             }
+        });
 
-            chunks[chunk] = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        Assert.True(chunks.Count(bytes => bytes > 0) <= 1 && chunks.Max() < 1024, $"allocated per chunk: {string.Join(", ", chunks)}");
+        Assert.True(AllocationChunks.NoneButAOneOff(chunks), AllocationChunks.Describe(chunks));
         Assert.Equal(20_000, answered);
         Assert.Equal(1, forwarder.Forwarded);
         Assert.Equal(10_100, pipeline.Counters.CacheAnswers);
@@ -74,23 +68,17 @@ public sealed class PipelineAllocationTests
             Run(pipeline, cached, blocked, response, client, sink);
         }
 
-        // 10,000 rounds within the budget, then 1,000 past it (answered REFUSED), on a clock that stands still,
-        // measured in chunks of 1,000: an allocation per query shows in every chunk, while a one-off of the
-        // runtime's (tiered compilation finishing mid-run: rarely, ~176 bytes) shows in one at most.
-        var chunks = new long[11];
+        // 10,000 rounds within the budget, then 1,000 past it (answered REFUSED), on a clock that stands still.
         long answered = 0;
-        for (var chunk = 0; chunk < chunks.Length; chunk++)
+        var chunks = AllocationChunks.Measure(11, () =>
         {
-            var before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < 1_000; i++)
             {
                 answered += Run(pipeline, cached, blocked, response, client, sink);
             }
+        });
 
-            chunks[chunk] = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        Assert.True(chunks.Count(bytes => bytes > 0) <= 1 && chunks.Max() < 1024, $"allocated per chunk: {string.Join(", ", chunks)}");
+        Assert.True(AllocationChunks.NoneButAOneOff(chunks), AllocationChunks.Describe(chunks));
         Assert.Equal(20_000, answered);
         Assert.Equal(2_000, pipeline.Counters.RateLimited);
         Assert.Equal(5, response[3] & 0xF);
