@@ -71,8 +71,8 @@ public sealed class CompiledFirewall
     /// </remarks>
     public static CompiledFirewall Compile(IReadOnlyList<DomainListSegment> segments, IReadOnlyList<RuleGroup> ruleGroups, IReadOnlyList<FirewallNetwork> networkDefinitions, ThreatDetector? threats = null, RuleHitRegistry? hits = null)
     {
-        hits ??= new RuleHitRegistry();
         ArgumentNullException.ThrowIfNull(segments);
+        hits ??= new RuleHitRegistry();
         var lists = new List<DomainList>();
         foreach (var segment in segments)
         {
@@ -156,15 +156,10 @@ public sealed class CompiledFirewall
             ordered.Sort((a, b) => a.Priority.CompareTo(b.Priority));
             foreach (var rule in ordered)
             {
-                if (rule.DomainListName is null)
-                {
-                    rules.Add(new CompiledRule(rule, group, association, null, -1, hits.For(group.Id, rule.Name)));
-                    continue;
-                }
-
-                var listIndex = listIndices[rule.DomainListName];
-                var list = definition.DomainLists[listIndex];
-                if (list.LoadFailure is not null)
+                // A threat-protection rule has no list (index -1): the network scores it apart.
+                var listIndex = rule.DomainListName is null ? -1 : listIndices[rule.DomainListName];
+                var list = listIndex < 0 ? null : definition.DomainLists[listIndex];
+                if (list?.LoadFailure is not null)
                 {
                     unevaluable ??= $"domain list '{list.Name}' is not available: {list.LoadFailure}";
                 }
